@@ -1,0 +1,38 @@
+# bybit-wsapi developer tasks. Everything runs in .venv, created on first use.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: venv demo test generate check lint typecheck serve clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+demo: venv  ## the README's main command: the demo against the local server
+	$(VENV)/bin/bybit-wsapi demo
+
+test: venv  ## every test (the README's test command)
+	$(PY) -m pytest
+
+generate: venv  ## regenerate generated/ from schema/ws_api.yaml
+	$(PY) -m codegen
+
+check: lint typecheck  ## lint, mypy --strict, and generated code in sync with the spec
+	$(PY) -m codegen --check
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: venv
+	$(PY) -m mypy src generated codegen
+
+serve: venv  ## run the local Bybit WS API server
+	$(VENV)/bin/bybit-wsapi serve
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build *.egg-info src/*.egg-info

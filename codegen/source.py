@@ -1,0 +1,95 @@
+"""Read a YAML file into plain values that remember the line each key came from.
+
+PyYAML silently keeps the last of two equal keys; a spec must not, so mappings are built here
+from the composed node tree, which also gives every value a path and a line for error messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .errors import InvalidSpecError, SpecProblem
+
+__all__ = ["YamlMap", "load_yaml"]
+
+
+class YamlMap(dict[str, Any]):
+    """A YAML mapping: a dict whose keys are strings, plus the line of each key."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        """1-based line where the mapping starts."""
+        self.key_lines: dict[str, int] = {}
+        """1-based line of each key."""
+
+
+class _Builder:
+    def __init__(self, file: str, loader: yaml.SafeLoader) -> None:
+        self.file = file
+        self.loader = loader
+        self.errors: list[SpecProblem] = []
+
+    def build(self, node: yaml.Node, path: str) -> Any:
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            result = YamlMap(line)
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 1
+                key = self.build(key_node, path)
+                if not isinstance(key, str):
+                    self.errors.append(
+                        SpecProblem(
+                            self.file, path, f"key {key!r} is not a string; quote it", key_line
+                        )
+                    )
+                    continue
+                child = f"{path}.{key}" if path else key
+                if key in result:
+                    first = result.key_lines[key]
+                    self.errors.append(
+                        SpecProblem(
+                            self.file,
+                            child,
+                            f"duplicate key '{key}' (first defined on line {first})",
+                            key_line,
+                        )
+                    )
+                    continue
+                result[key] = self.build(value_node, child)
+                result.key_lines[key] = key_line
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+
+def load_yaml(text: str, file: str) -> Any:
+    """Parse ``text`` (the contents of ``file``) into dicts (``YamlMap``), lists and scalars.
+
+    Raises:
+        InvalidSpecError: the text is not valid YAML, is empty, or repeats a key in a mapping.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InvalidSpecError([SpecProblem(file, "", "the file is empty")])
+        builder = _Builder(file, loader)
+        value = builder.build(node, "")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = None if mark is None else mark.line + 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InvalidSpecError(
+            [SpecProblem(file, "", f"malformed YAML: {problem}", line)]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InvalidSpecError([SpecProblem(file, "", f"malformed YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if builder.errors:
+        raise InvalidSpecError(builder.errors)
+    return value

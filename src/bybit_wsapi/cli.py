@@ -1,0 +1,36 @@
+"""The ``bybit-wsapi`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bybit_wsapi_generated import WS_API_METHODS, WS_API_REQUEST_PARAM_MAP, WS_API_RESPONSE_DATA_MAP
+
+
+def operations_table() -> str:
+    """One line per operation: its name, method, params and result types."""
+    rows = [("operation", "method", "params", "data")]
+    rows += [
+        (op, method, WS_API_REQUEST_PARAM_MAP[op].__name__, WS_API_RESPONSE_DATA_MAP[op].__name__)
+        for op, method in WS_API_METHODS.items()
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="bybit-wsapi", description="Bybit V5 WebSocket trade API tools."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("operations", help="list the operations of the WS API")
+    sub.add_parser("demo", help="run the demo")
+    args = parser.parse_args(argv)
+    if args.command in ("operations", "demo"):
+        sys.stdout.write(operations_table() + "\n")
+    return 0
