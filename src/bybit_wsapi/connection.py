@@ -1,0 +1,650 @@
+"""The one authenticated connection to ``/v5/trade``: the code that owns the socket.
+
+Task layout (httpx-ws requires one task to enter and exit a session, and one receiver):
+
+- the **supervisor** task connects (``async with aconnect_ws``), authenticates, sends JSON
+  heartbeats, and reconnects with backoff; it alone enters and exits the session;
+- a **reader** task per session receives every frame and settles the matching request;
+- a **writer** task per session sends queued requests in order, stamping each with a fresh
+  timestamp just before it leaves.
+
+Requests queue in an outbox until a session is authenticated; a request is registered in the
+in-flight table before its frame is written. When a session ends, every in-flight request fails
+at once with :class:`RequestOutcomeUnknownError` and queued ones wait for the next session
+(bounded by their own timeouts). Nothing is ever re-sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+import wsproto.events
+import wsproto.utilities
+from httpx_ws import AsyncWebSocketSession, WebSocketUpgradeError, aconnect_ws
+
+from .auth import Secret
+from .errors import (
+    AuthenticationError,
+    RequestNotSentError,
+    RequestOutcomeUnknownError,
+    RequestTimeoutError,
+    WSAPIError,
+    WSConnectionError,
+)
+from .events import EventEmitter
+from .protocol import (
+    PING_FRAME,
+    AuthReply,
+    OrphanError,
+    Pong,
+    Reply,
+    ReqIdGenerator,
+    Unrecognised,
+    auth_frame,
+    decode,
+    encode_params,
+    request_frame,
+    response_meta,
+)
+from .retcodes import RetCode
+from .retry import backoff
+
+__all__ = ["ConnectionOptions", "TradeConnection"]
+
+logger = logging.getLogger("bybit_wsapi")
+
+_RETRYABLE_AUTH_CODES = frozenset(
+    {
+        RetCode.SERVICE_RESTARTING,
+        RetCode.INTERNAL_ERROR,
+        RetCode.SYSTEM_FREQUENCY_PROTECTION,
+        RetCode.IP_RATE_LIMIT,
+    }
+)
+SessionEnd = Literal["closed", "lost", "restart", "fatal"]
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """Everything a connection needs; validated by the client before it gets here."""
+
+    url: str
+    api_key: str
+    secret: Secret
+    ws_key: str
+    recv_window_ms: int = 5000
+    request_timeout: float = 10.0
+    connect_timeout: float = 10.0
+    ping_interval: float = 20.0
+    pong_timeout: float = 10.0
+    referer: str | None = None
+    max_frame_bytes: int = 4 * 1024 * 1024
+    reconnect_initial_delay: float = 0.25
+    reconnect_max_delay: float = 30.0
+
+
+class _Request:
+    """One request from submission to settlement."""
+
+    __slots__ = ("future", "op", "params", "params_json", "req_id", "sent", "sent_at", "timer")
+
+    def __init__(
+        self,
+        req_id: str,
+        op: str,
+        params: Mapping[str, Any],
+        params_json: str,
+        future: asyncio.Future[Any],
+    ) -> None:
+        self.req_id = req_id
+        self.op = op
+        self.params = params
+        self.params_json = params_json
+        self.future = future
+        self.sent = False
+        self.sent_at = 0.0
+        self.timer: asyncio.TimerHandle | None = None
+
+    def fail(self, exc: BaseException) -> None:
+        if self.future.done():
+            return
+        self.future.set_exception(exc)
+        self.future.exception()  # retrieved: a failure nobody awaits is not reported as lost
+        if self.timer is not None:
+            self.timer.cancel()
+
+
+class _FatalConnectError(Exception):
+    """A connect attempt failed in a way retrying cannot fix (bad URL, rejected credentials)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+
+class TradeConnection:
+    """The ``/v5/trade`` connection behind a ``WebsocketClient``."""
+
+    def __init__(self, options: ConnectionOptions, events: EventEmitter) -> None:
+        self.options = options
+        self.events = events
+        self.time_offset_ms = 0
+        self._req_ids = ReqIdGenerator()
+        self._outbox: deque[_Request] = deque()
+        self._outbox_ready = asyncio.Event()
+        self._in_flight: dict[str, _Request] = {}
+        self._auth_reply: asyncio.Future[AuthReply] | None = None
+        self._ready: asyncio.Future[None] | None = None
+        self._supervisor: asyncio.Task[None] | None = None
+        self._phase: Literal["idle", "connecting", "open", "backoff"] = "idle"
+        self._wake = asyncio.Event()
+        self._end: SessionEnd | None = None
+        self._end_reason = ""
+        self._draining = False
+        self._drained = asyncio.Event()
+        self._opened = False
+        self._closed = False
+        self._last_rx = 0.0
+        self._last_error: BaseException | None = None
+
+    # -- public surface (used by WebsocketClient) ------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        """Whether an authenticated session is up."""
+        return (
+            self._phase == "open"
+            and self._ready is not None
+            and self._ready.done()
+            and not self._ready.exception()
+        )
+
+    @property
+    def in_flight(self) -> int:
+        """Requests sent and awaiting their reply."""
+        return len(self._in_flight)
+
+    @property
+    def queued(self) -> int:
+        """Requests waiting for an authenticated session."""
+        return sum(1 for r in self._outbox if not r.future.done())
+
+    def submit(
+        self, op: str, params: Mapping[str, Any], timeout: float | None
+    ) -> asyncio.Future[Any]:
+        """Queue one request now and return the future of its reply."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        req_id = self._req_ids()
+        if self._closed:
+            _Request(req_id, op, params, "", future).fail(
+                RequestNotSentError("the client is closed", op=op, req_id=req_id, params=params)
+            )
+            return future
+        request = _Request(req_id, op, params, encode_params(params), future)
+        wait = self.options.request_timeout if timeout is None else timeout
+        request.timer = loop.call_later(wait, self._expire, request, wait)
+        self._outbox.append(request)
+        self._outbox_ready.set()
+        self._ensure_running()
+        return future
+
+    async def connect(self) -> None:
+        """Connect and authenticate now, or wait for the attempt under way.
+
+        Raises:
+            AuthenticationError: the credentials were rejected.
+            WSConnectionError: no authenticated session within ``connect_timeout``.
+        """
+        if self._closed:
+            raise WSConnectionError("the client is closed")
+        ready = self._ensure_running()
+        try:
+            async with asyncio.timeout(self.options.connect_timeout):
+                await asyncio.shield(ready)
+        except TimeoutError:
+            last = f": last error: {self._last_error}" if self._last_error else ""
+            raise WSConnectionError(
+                f"no authenticated connection to {self.options.url} within "
+                f"{self.options.connect_timeout:g} s{last}"
+            ) from None
+
+    async def close(self) -> None:
+        """Close the session, fail every pending request, and stop every task."""
+        if self._closed:
+            if self._supervisor is not None:
+                await asyncio.gather(self._supervisor, return_exceptions=True)
+            return
+        self._closed = True
+        closed = "the client was closed"
+        self._fail_queued(
+            lambda r: RequestNotSentError(closed, op=r.op, req_id=r.req_id, params=r.params)
+        )
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_exception(WSConnectionError(closed))
+            self._ready.exception()
+        supervisor = self._supervisor
+        if supervisor is not None:
+            if self._phase == "open":
+                self._finish("closed", closed)
+                try:
+                    async with asyncio.timeout(self.options.connect_timeout):
+                        await asyncio.shield(supervisor)
+                except TimeoutError:
+                    supervisor.cancel()
+            else:
+                supervisor.cancel()
+            await asyncio.gather(supervisor, return_exceptions=True)
+        self._fail_in_flight(closed)
+        await self.events.aclose()
+        self.events.emit("close", {"wsKey": self.options.ws_key})
+
+    # -- request bookkeeping ---------------------------------------------------------------------
+
+    def _expire(self, request: _Request, timeout: float) -> None:
+        if self._in_flight.pop(request.req_id, None) is not None:
+            self._note_settled()
+        request.fail(
+            RequestTimeoutError(
+                timeout=timeout,
+                sent=request.sent,
+                op=request.op,
+                req_id=request.req_id,
+                params=request.params,
+            )
+        )
+
+    def _fail_queued(self, error: Callable[[_Request], BaseException]) -> None:
+        while self._outbox:
+            request = self._outbox.popleft()
+            request.fail(error(request))
+
+    def _fail_in_flight(self, reason: str) -> None:
+        requests = list(self._in_flight.values())
+        self._in_flight.clear()
+        for r in requests:
+            r.fail(
+                RequestOutcomeUnknownError(
+                    f"{r.op} was sent but {reason} before its reply (reqId {r.req_id}); "
+                    "check the order (e.g. by orderLinkId) before sending it again",
+                    op=r.op,
+                    req_id=r.req_id,
+                    params=r.params,
+                )
+            )
+
+    def _note_settled(self) -> None:
+        if self._draining and not self._in_flight:
+            self._drained.set()
+
+    # -- supervisor ------------------------------------------------------------------------------
+
+    def _ensure_running(self) -> asyncio.Future[None]:
+        """Start the supervisor if needed; the future settles when a session is authenticated."""
+        loop = asyncio.get_running_loop()
+        if self._supervisor is None and not self._closed:
+            if self._ready is None or self._ready.done():
+                self._ready = loop.create_future()
+            self._supervisor = loop.create_task(self._supervise(), name="bybit-wsapi supervisor")
+        assert self._ready is not None
+        return self._ready
+
+    def _finish(self, end: SessionEnd, reason: str) -> None:
+        """End the current session (first reason wins) and wake the supervisor."""
+        if self._end is None:
+            self._end = end
+            self._end_reason = reason
+        self._wake.set()
+
+    async def _supervise(self) -> None:
+        delays = backoff(self.options.reconnect_initial_delay, self.options.reconnect_max_delay)
+        attempt = 0
+        try:
+            while not self._closed:
+                self._phase = "connecting"
+                end = await self._session(reconnecting=attempt > 0)
+                if end in ("closed", "fatal") or self._closed:
+                    return
+                if self._opened:  # the last session worked: start backing off afresh
+                    delays = backoff(
+                        self.options.reconnect_initial_delay, self.options.reconnect_max_delay
+                    )
+                attempt += 1
+                delay = 0.0 if end == "restart" else next(delays)
+                logger.debug(
+                    "reconnecting in %.3f s (attempt %d): %s", delay, attempt, self._end_reason
+                )
+                self.events.emit(
+                    "reconnect",
+                    {
+                        "wsKey": self.options.ws_key,
+                        "attempt": attempt,
+                        "delay": delay,
+                        "reason": self._end_reason,
+                    },
+                )
+                self._phase = "backoff"
+                await asyncio.sleep(delay)
+        finally:
+            self._phase = "idle"
+            self._supervisor = None
+
+    async def _session(self, *, reconnecting: bool) -> SessionEnd:
+        """One connection from handshake to teardown; returns why it ended."""
+        self._end = None
+        self._end_reason = ""
+        self._wake.clear()
+        self._draining = False
+        self._drained.clear()
+        self._opened = False
+        try:
+            async with (
+                httpx.AsyncClient(timeout=httpx.Timeout(self.options.connect_timeout)) as http,
+                aconnect_ws(
+                    self.options.url,
+                    http,
+                    keepalive_ping_interval_seconds=None,
+                    session_class=AsyncWebSocketSession,
+                ) as session,
+            ):
+                return await self._run(session, reconnecting=reconnecting)
+        except _FatalConnectError as fatal:
+            self._give_up(fatal.error)
+            return "fatal"
+        except Exception as exc:  # the session's task group wraps errors in ExceptionGroups
+            error = _leaf(exc)
+            if isinstance(error, WebSocketUpgradeError) and _fatal_status(
+                error.response.status_code
+            ):
+                code = error.response.status_code
+                self._give_up(
+                    WSConnectionError(
+                        f"{self.options.url} refused the WebSocket upgrade: HTTP {code}"
+                    )
+                )
+                return "fatal"
+            self._last_error = error
+            logger.warning("connection to %s failed: %s", self.options.url, _describe(error))
+            return "lost"
+        finally:
+            self._fail_in_flight(self._end_reason or "the connection was lost")
+            if self._ready is not None and self._ready.done() and not self._closed:
+                self._ready = asyncio.get_running_loop().create_future()  # for the next session
+
+    async def _run(self, session: AsyncWebSocketSession, *, reconnecting: bool) -> SessionEnd:
+        self._last_rx = time.perf_counter()
+        self.events.emit("open", {"wsKey": self.options.ws_key, "url": self.options.url})
+        reader = asyncio.create_task(self._read(session), name="bybit-wsapi reader")
+        writer: asyncio.Task[None] | None = None
+        try:
+            await self._authenticate(session)
+            self._phase = "open"
+            self._opened = True
+            logger.debug("authenticated on %s", self.options.url)
+            self.events.emit("authenticated", {"wsKey": self.options.ws_key})
+            if reconnecting:
+                self.events.emit("reconnected", {"wsKey": self.options.ws_key})
+            assert self._ready is not None
+            if not self._ready.done():
+                self._ready.set_result(None)
+            writer = asyncio.create_task(self._write(session), name="bybit-wsapi writer")
+            await self._heartbeat(session)
+            return self._end or "lost"
+        finally:
+            self._phase = "connecting"
+            for task in (writer, reader):
+                if task is not None:
+                    task.cancel()
+            await asyncio.gather(
+                *(t for t in (writer, reader) if t is not None), return_exceptions=True
+            )
+
+    async def _authenticate(self, session: AsyncWebSocketSession) -> None:
+        loop = asyncio.get_running_loop()
+        self._auth_reply = loop.create_future()
+        expires = int(time.time() * 1000) + self.time_offset_ms + self.options.recv_window_ms
+        frame = auth_frame(
+            self.options.api_key, self.options.secret, expires, f"auth-{self._req_ids()}"
+        )
+        await session.send_text(frame)
+        try:
+            async with asyncio.timeout(self.options.connect_timeout):
+                reply = await self._auth_reply
+        except TimeoutError:
+            raise ConnectionError(
+                f"no auth reply within {self.options.connect_timeout:g} s"
+            ) from None
+        finally:
+            self._auth_reply = None
+        if reply.ok or reply.ret_code == RetCode.REPEAT_AUTH:
+            return
+        error = AuthenticationError(reply.ret_code, reply.ret_msg, reply.frame)
+        if reply.ret_code in _RETRYABLE_AUTH_CODES:
+            raise ConnectionError(str(error))
+        raise _FatalConnectError(error)
+
+    def _give_up(self, error: Exception) -> None:
+        """Fail everything waiting for a connection with ``error``; the supervisor stops."""
+        self._last_error = error
+        logger.error("giving up on %s: %s", self.options.url, error)
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_exception(error)
+            self._ready.exception()
+        if isinstance(error, AuthenticationError):
+            self._fail_queued(
+                lambda _r: AuthenticationError(error.ret_code, error.ret_msg, error.response)
+            )
+        else:
+            self._fail_queued(
+                lambda r: RequestNotSentError(str(error), op=r.op, req_id=r.req_id, params=r.params)
+            )
+
+    async def _heartbeat(self, session: AsyncWebSocketSession) -> None:
+        """Ping every ``ping_interval``; end the session if nothing arrives within ``pong_timeout``."""
+        while not await self._sleep_or_wake(self.options.ping_interval):
+            pinged_at = time.perf_counter()
+            await session.send_text(PING_FRAME)
+            if await self._sleep_or_wake(self.options.pong_timeout):
+                break
+            if self._last_rx < pinged_at:
+                logger.warning("no pong within %g s: reconnecting", self.options.pong_timeout)
+                self._finish("lost", f"no pong arrived within {self.options.pong_timeout:g} s")
+                return
+        if self._end == "restart":
+            await self._drain()
+
+    async def _sleep_or_wake(self, seconds: float) -> bool:
+        """Wait ``seconds``; True if the session was told to end meanwhile."""
+        try:
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
+        except TimeoutError:
+            return False
+        return True
+
+    async def _drain(self) -> None:
+        """After a restart notice: let in-flight replies arrive (bounded), then end the session."""
+        if self._in_flight and not self._closed:
+            try:
+                async with asyncio.timeout(self.options.request_timeout):
+                    await self._drained.wait()
+            except TimeoutError:
+                pass
+
+    # -- writer and reader -----------------------------------------------------------------------
+
+    async def _write(self, session: AsyncWebSocketSession) -> None:
+        outbox = self._outbox
+        options = self.options
+        while True:
+            if not outbox:
+                self._outbox_ready.clear()
+                await self._outbox_ready.wait()
+                continue
+            if self._draining:
+                return
+            request = outbox.popleft()
+            if request.future.done():
+                continue
+            frame = request_frame(
+                request.req_id,
+                request.op,
+                request.params_json,
+                timestamp_ms=int(time.time() * 1000) + self.time_offset_ms,
+                recv_window_ms=options.recv_window_ms,
+                referer=options.referer,
+            )
+            self._in_flight[request.req_id] = request
+            request.sent = True
+            request.sent_at = time.perf_counter()
+            try:
+                await session.send_text(frame)
+            except wsproto.utilities.LocalProtocolError:
+                # the session was already closing: nothing was written, so it waits for the next
+                self._in_flight.pop(request.req_id, None)
+                request.sent = False
+                outbox.appendleft(request)
+                self._finish("lost", "the connection was closing")
+                return
+            except Exception as exc:
+                self._finish("lost", f"sending failed ({_describe(exc)})")
+                return
+
+    async def _read(self, session: AsyncWebSocketSession) -> None:
+        max_bytes = self.options.max_frame_bytes
+        try:
+            while True:
+                event = await session.receive()
+                now = time.perf_counter()
+                self._last_rx = now
+                if isinstance(event, wsproto.events.TextMessage):
+                    text = event.data
+                elif isinstance(event, wsproto.events.BytesMessage):
+                    text = bytes(event.data).decode("utf-8", errors="replace")
+                else:
+                    continue
+                if len(text) > max_bytes:
+                    logger.error(
+                        "a %d-byte frame exceeds max_frame_bytes=%d: reconnecting",
+                        len(text),
+                        max_bytes,
+                    )
+                    self._finish(
+                        "lost", f"a {len(text)}-byte frame exceeded max_frame_bytes={max_bytes}"
+                    )
+                    return
+                self._dispatch(text, now)
+        except Exception as exc:
+            self._finish("lost", f"the connection was lost ({_describe(_leaf(exc))})")
+
+    def _dispatch(self, text: str, received_at: float) -> None:
+        message = decode(text)
+        if type(message) is Reply:
+            self._settle(message, received_at)
+        elif type(message) is Pong:
+            pass
+        elif type(message) is AuthReply:
+            if self._auth_reply is not None and not self._auth_reply.done():
+                self._auth_reply.set_result(message)
+            else:
+                logger.warning("unexpected auth reply: retCode=%s", message.ret_code)
+        elif type(message) is OrphanError:
+            self._settle_orphan(message)
+        elif type(message) is Unrecognised:
+            logger.warning("ignored a frame (%s): %.200r", message.reason, message.text)
+
+    def _settle(self, reply: Reply, received_at: float) -> None:
+        request = self._in_flight.pop(reply.req_id, None)
+        if request is None:
+            logger.warning(
+                "reply to an unknown or expired reqId %r (%s, retCode=%s)",
+                reply.req_id,
+                reply.op,
+                reply.ret_code,
+            )
+            return
+        if self._draining:
+            self._note_settled()
+        if request.timer is not None:
+            request.timer.cancel()
+        frame = reply.frame
+        frame["wsKey"] = self.options.ws_key
+        frame["meta"] = response_meta(frame, (received_at - request.sent_at) * 1000.0)
+        if request.future.done():
+            return
+        if reply.ret_code == 0:
+            request.future.set_result(frame)
+            if self.events.has_handlers("response"):
+                self.events.emit("response", frame)
+            return
+        error = WSAPIError(
+            ret_code=reply.ret_code,
+            ret_msg=reply.ret_msg,
+            op=request.op,
+            req_id=request.req_id,
+            response=frame,
+            params=request.params,
+        )
+        request.fail(error)
+        self.events.emit("exception", error)
+        if reply.ret_code in (RetCode.SERVICE_RESTARTING, RetCode.INTERNAL_ERROR):
+            self._restart(f"the server answered retCode={reply.ret_code} (restarting)")
+
+    def _settle_orphan(self, orphan: OrphanError) -> None:
+        """An error without ``reqId`` fails the in-flight requests of its operation (§5.3)."""
+        matched = [r for r in self._in_flight.values() if r.op == orphan.op]
+        if not matched:
+            logger.warning(
+                "error without reqId for %s (retCode=%s %r) matches no request",
+                orphan.op,
+                orphan.ret_code,
+                orphan.ret_msg,
+            )
+        for request in matched:
+            del self._in_flight[request.req_id]
+            self._note_settled()
+            frame = dict(orphan.frame, wsKey=self.options.ws_key)
+            error = WSAPIError(
+                ret_code=orphan.ret_code,
+                ret_msg=orphan.ret_msg,
+                op=request.op,
+                req_id=request.req_id,
+                response=frame,
+                params=request.params,
+                matched_by_op=True,
+            )
+            request.fail(error)
+            self.events.emit("exception", error)
+        if orphan.ret_code in (RetCode.SERVICE_RESTARTING, RetCode.INTERNAL_ERROR):
+            self._restart(f"the server answered retCode={orphan.ret_code} (restarting)")
+
+    def _restart(self, reason: str) -> None:
+        """Stop sending on this session and move to a new one once in-flight replies are in."""
+        if not self._draining:
+            logger.warning("%s: moving to a new connection", reason)
+            self._draining = True
+            self._finish("restart", reason)
+
+
+def _leaf(exc: BaseException) -> BaseException:
+    """The first non-group exception inside (possibly nested) exception groups."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _fatal_status(status: int) -> bool:
+    """HTTP statuses of a failed upgrade that retrying will not fix."""
+    return 400 <= status < 500 and status not in (408, 429)
