@@ -1,0 +1,270 @@
+"""The local server's sockets: websockets in, protocol engine, transport faults, replies out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import random
+import time
+from types import TracebackType
+from typing import Self
+
+from bybit_wsapi_generated.tables import API_PATH
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from .config import ServerConfig
+from .faults import GARBAGE_FRAMES, Faults, SplitMode, truncated
+from .frames import encode, raw_text_frame
+from .handshake import HandshakeError, route
+from .protocol import Engine, Pending, Received, Session
+
+__all__ = ["LocalServer"]
+
+LOG = logging.getLogger("bybit_wsapi.server")
+
+_CLOSE_TIMEOUT = 2.0
+"""Seconds to wait for a client's close frame after the server closes a connection."""
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class _Connection:
+    """One client connection: its socket, protocol session and fault bookkeeping."""
+
+    __slots__ = ("closed", "frames", "idle_timeout", "last_received", "session", "tasks", "ws")
+
+    def __init__(self, ws: ServerConnection, session: Session, idle_timeout: float) -> None:
+        self.ws = ws
+        self.session = session
+        self.idle_timeout = idle_timeout
+        self.last_received = asyncio.get_running_loop().time()
+        self.frames = 0
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.closed = asyncio.Event()
+
+    def drop(self) -> None:
+        """End the TCP connection without a close frame (data already written is flushed)."""
+        self.ws.transport.close()
+
+
+class LocalServer:
+    """A Bybit ``/v5/trade`` server on localhost: ``async with LocalServer(config) as server``.
+
+    ``faults`` is this server's live copy of ``config.faults``; ``received``, ``orders()`` and
+    ``connection_count`` show what happened. Not thread-safe: use it from its event loop (see
+    ``run_server_in_thread`` for sync code).
+    """
+
+    def __init__(self, config: ServerConfig | None = None) -> None:
+        self.config = config if config is not None else ServerConfig()
+        self.faults: Faults = dataclasses.replace(self.config.faults)
+        self._engine = Engine(self.config, self.faults)
+        self._rng = random.Random(self.config.seed)
+        self._server: Server | None = None
+        self._url: str | None = None
+        self._connections: dict[ServerConnection, _Connection] = {}
+
+    @property
+    def url(self) -> str:
+        """``ws://HOST:PORT/v5/trade`` (once started)."""
+        if self._url is None:
+            raise RuntimeError("the server is not running: await start() first")
+        return self._url
+
+    @property
+    def received(self) -> list[Received]:
+        """Every order-op request accepted for processing, in arrival order (live list).
+
+        Items are ``(api_key, op, reqId or None, args[0])``. Recorded once auth, reqId, header
+        and args passed, before params validation, rate limiting and faults.
+        """
+        return self._engine.received
+
+    @property
+    def connection_count(self) -> int:
+        """Open client connections."""
+        return len(self._connections)
+
+    def orders(self, api_key: str) -> list[dict[str, object]]:
+        """Copies of the account's orders, oldest first (``KeyError`` for an unknown key)."""
+        return self._engine.orders(api_key)
+
+    async def start(self) -> None:
+        """Listen; returns once connections are accepted (``url`` is then set)."""
+        if self._server is not None:
+            raise RuntimeError("the server is already running")
+        config = self.config
+        self._server = await serve(
+            self._serve,
+            config.host,
+            config.port,
+            process_request=self._check_request,
+            compression=None,
+            ping_interval=None,
+            max_size=config.max_frame_bytes,
+            close_timeout=_CLOSE_TIMEOUT,
+            logger=logging.getLogger("bybit_wsapi.server.websockets"),
+        )
+        port = self._server.sockets[0].getsockname()[1]
+        host = f"[{config.host}]" if ":" in config.host else config.host
+        self._url = f"ws://{host}:{port}{API_PATH}"
+        LOG.info("listening on %s", self._url)
+
+    async def stop(self) -> None:
+        """Close every connection (1001 going away) and stop listening."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.close()
+        await server.wait_closed()
+        self._url = None
+        LOG.info("stopped")
+
+    async def drop_connections(self) -> None:
+        """Abort every client connection at once (no close frame) and wait until they are gone."""
+        connections = list(self._connections.values())
+        for connection in connections:
+            connection.ws.transport.abort()
+        for connection in connections:
+            await connection.closed.wait()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # ---- connections ----------------------------------------------------------------------
+
+    def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        try:
+            route(request.path)
+        except HandshakeError as rejection:
+            return connection.respond(rejection.status, rejection.body)
+        return None
+
+    async def _serve(self, ws: ServerConnection) -> None:
+        idle_timeout = route(ws.request.path if ws.request else API_PATH)
+        session = self._engine.open_session()
+        connection = _Connection(ws, session, idle_timeout or self.config.idle_timeout)
+        self._connections[ws] = connection
+        watchdog = asyncio.create_task(self._watch_idle(connection))
+        LOG.debug("connection %s opened", session.conn_id)
+        try:
+            await self._receive(connection)
+        except ConnectionClosed:
+            pass
+        finally:
+            watchdog.cancel()
+            for task in connection.tasks:
+                task.cancel()
+            await asyncio.gather(watchdog, *connection.tasks, return_exceptions=True)
+            self._engine.close_session(session)
+            del self._connections[ws]
+            connection.closed.set()
+            LOG.debug("connection %s closed", session.conn_id)
+
+    async def _receive(self, connection: _Connection) -> None:
+        ws = connection.ws
+        session = connection.session
+        engine = self._engine
+        faults = self.faults
+        operations = engine.operations
+        clock = asyncio.get_running_loop().time
+        async for message in ws:
+            connection.last_received = clock()
+            connection.frames += 1
+            if faults.drop_probability > 0 and self._rng.random() < faults.drop_probability:
+                connection.drop()
+                return
+            now_ms = _now_ms()
+            result = engine.handle(session, message, now_ms)
+            if isinstance(result, Pending):
+                if faults.drop_before_apply:
+                    connection.drop()
+                    return
+                reply = result.apply(now_ms)
+                if faults.drop_after_apply:
+                    connection.drop()
+                    return
+                await self._reply(connection, reply, order_op=True)
+            elif result is not None:
+                await self._reply(connection, result, order_op=result.get("op") in operations)
+            limit = faults.drop_after_frames
+            if limit is not None and connection.frames >= limit:
+                connection.drop()
+                return
+
+    async def _watch_idle(self, connection: _Connection) -> None:
+        clock = asyncio.get_running_loop().time
+        while (left := connection.last_received + connection.idle_timeout - clock()) > 0:
+            await asyncio.sleep(left)
+        LOG.info("closing connection %s: idle", connection.session.conn_id)
+        await connection.ws.close(1000, "idle timeout")
+
+    # ---- replies --------------------------------------------------------------------------
+
+    async def _reply(
+        self, connection: _Connection, reply: dict[str, object], order_op: bool
+    ) -> None:
+        faults = self.faults
+        text = encode(reply)
+        split: SplitMode | None = None
+        if order_op:
+            frames = [GARBAGE_FRAMES[i % len(GARBAGE_FRAMES)] for i in range(faults.garbage_frames)]
+            frames += [truncated(text)] * faults.truncated_frames
+            if faults.unknown_req_id_replies:
+                frames.append(encode({**reply, "reqId": f"unknown-{self._rng.getrandbits(64):x}"}))
+            oversize = faults.oversize_replies
+            if oversize is not None and len(text) <= oversize:
+                text += " " * (oversize + 1 - len(text))  # ASCII JSON: characters are bytes
+            frames.append(text)
+            split = faults.split_reply
+            if faults.duplicate_replies and split is None:
+                frames.append(text)
+        else:
+            frames = [text]
+        delay = faults.delay_ms
+        if delay > 0:
+            task = asyncio.create_task(self._send_later(connection, frames, split, delay / 1000))
+            connection.tasks.add(task)
+            task.add_done_callback(connection.tasks.discard)
+        else:
+            await self._send(connection, frames, split)
+
+    async def _send_later(
+        self, connection: _Connection, frames: list[str], split: SplitMode | None, delay: float
+    ) -> None:
+        await asyncio.sleep(delay)
+        with contextlib.suppress(ConnectionClosed):
+            await self._send(connection, frames, split)
+
+    @staticmethod
+    async def _send(connection: _Connection, frames: list[str], split: SplitMode | None) -> None:
+        ws = connection.ws
+        if split is not None:
+            *frames, last = frames
+        for frame in frames:
+            await ws.send(frame)
+        if split is None:
+            return
+        payload = last.encode()
+        if split == "fragment":
+            data = raw_text_frame(payload[: len(payload) // 2], fin=False)
+        else:
+            whole = raw_text_frame(payload, fin=True)
+            data = whole[: len(whole) // 2]
+        ws.transport.write(data)
+        connection.drop()

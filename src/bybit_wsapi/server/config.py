@@ -1,0 +1,66 @@
+"""The local server's configuration and its demo account."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from .faults import Faults
+
+__all__ = ["DEMO_API_KEY", "DEMO_API_SECRET", "ServerConfig"]
+
+DEMO_API_KEY: Final = "bybit-wsapi-demo-key"
+"""The API key of the default account (documented, so the demo needs no setup)."""
+DEMO_API_SECRET: Final = "bybit-wsapi-demo-secret"
+"""The API secret of the default account. Only ever valid against the local server."""
+
+
+def _demo_accounts() -> Mapping[str, str]:
+    return {DEMO_API_KEY: DEMO_API_SECRET}
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """How a local server behaves. Every field has a default: the demo account, Bybit's limits."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    """0 picks a free port."""
+    accounts: Mapping[str, str] = field(default_factory=_demo_accounts, repr=False)
+    """API key -> API secret. Each key is one account with its own orders and quotas."""
+    rate_limit: bool = True
+    """Enforce the per-op rate limits (10006 when exceeded)."""
+    rate_limits: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Overrides of the spec's limits: ``{op: {category or "default": requests per second}}``."""
+    per_request_batch_categories: frozenset[str] = frozenset({"option"})
+    """Categories whose batches cost one unit per request; elsewhere each item costs one."""
+    recv_window_ms: int = 5000
+    """Receive window when a request has no ``X-BAPI-RECV-WINDOW``."""
+    idle_timeout: float = 600.0
+    """Close a connection that received no frame for this many seconds."""
+    max_frame_bytes: int = 2**20
+    """Largest accepted frame; a bigger one closes the connection with 1009."""
+    unauthenticated_code: int = 10005
+    """retCode of an order op sent before a successful auth."""
+    unauthenticated_req_id: bool = True
+    """Whether that error echoes the request's reqId."""
+    max_connections_per_key: int | None = None
+    """Authenticated connections allowed per API key (10003 on auth beyond it); None: any."""
+    req_id_memory: int = 100_000
+    """How many reqIds per connection are remembered for the duplicate check (20006)."""
+    record_received: bool = True
+    """Keep every accepted order-op request in ``LocalServer.received``."""
+    seed: int | None = 0
+    """Seed of the RNG behind ``Faults.drop_probability`` (None: unpredictable)."""
+    faults: Faults = field(default_factory=Faults)
+    """Initial fault switches; the server works on its own copy (``LocalServer.faults``)."""
+
+    def __post_init__(self) -> None:
+        for key, secret in self.accounts.items():
+            if not (key and secret):
+                raise ValueError("accounts must map non-empty API keys to non-empty secrets")
+        if self.max_frame_bytes < 1024:
+            raise ValueError("max_frame_bytes must be at least 1024")
+        if self.idle_timeout <= 0 or self.recv_window_ms <= 0 or self.req_id_memory < 1:
+            raise ValueError("idle_timeout, recv_window_ms and req_id_memory must be positive")

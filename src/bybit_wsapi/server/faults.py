@@ -1,0 +1,66 @@
+"""Fault injection: the switches, and the junk frames some of them send (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+__all__ = ["GARBAGE_FRAMES", "ErrorShape", "Faults", "SplitMode", "truncated"]
+
+SplitMode = Literal["fragment", "half"]
+"""``fragment``: send the first fragment of a fragmented message (FIN=0), then drop the
+connection. ``half``: write the first half of the reply frame's bytes, then drop it."""
+
+ErrorShape = Literal["standard", "no_req_id", "legacy"]
+"""How order-op errors look: the standard envelope; ``{retCode, retMsg, op, connId}`` without
+``reqId``; or the legacy ``{success: false, ret_msg, op, conn_id}``."""
+
+GARBAGE_FRAMES: Final = ("\x00garbage\xff", "not json at all", "{{{{", "]", '{"op":')
+"""The text frames ``garbage_frames`` cycles through."""
+
+
+@dataclass
+class Faults:
+    """Fault switches of one server. Flip fields at runtime: each applies from the next frame.
+
+    Connection faults act on every received frame; reply faults (``delay_ms`` aside, which
+    delays every reply) act on replies to order operations only, so auth and ping keep working.
+    """
+
+    delay_ms: float = 0.0
+    """Delay every reply by this many ms (later frames are still read and answered)."""
+    drop_after_frames: int | None = None
+    """Drop each connection (no close frame) once it has received this many frames."""
+    drop_probability: float = 0.0
+    """Drop the connection on receipt of a frame with this probability (seeded RNG)."""
+    drop_before_apply: bool = False
+    """Drop the connection instead of applying a valid order op: it is never applied."""
+    drop_after_apply: bool = False
+    """Apply a valid order op, then drop the connection before acking it (outcome unknown)."""
+    split_reply: SplitMode | None = None
+    """Send each order-op reply cut mid-frame, then drop the connection."""
+    garbage_frames: int = 0
+    """Send this many non-JSON text frames before each order-op reply."""
+    truncated_frames: int = 0
+    """Send this many truncated copies of each order-op reply (invalid JSON) before it."""
+    error_shape: ErrorShape = "standard"
+    """Shape of order-op error replies (retCode != 0)."""
+    reject_orders: int | None = None
+    """Answer every valid order op with this retCode (e.g. 10016, 10429, 170131)."""
+    reject_auth: bool = False
+    """Answer every auth with 10004."""
+    restarting: bool = False
+    """Answer every order op with 10019 (service restarting), reqId echoed."""
+    no_pong: bool = False
+    """Ignore pings."""
+    duplicate_replies: bool = False
+    """Send each order-op reply twice (same reqId)."""
+    unknown_req_id_replies: bool = False
+    """Before each order-op reply, send a copy of it carrying a reqId nobody sent."""
+    oversize_replies: int | None = None
+    """Pad each order-op reply with trailing JSON whitespace to more than this many bytes."""
+
+
+def truncated(text: str) -> str:
+    """The first half of a reply: valid UTF-8, invalid JSON."""
+    return text[: max(1, len(text) // 2)]

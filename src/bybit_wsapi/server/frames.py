@@ -1,0 +1,158 @@
+"""Wire frames of ``/v5/trade``: decoding requests, building replies (pure: no I/O).
+
+Reply shapes follow the protocol reference §3.3, §5 and §8; the legacy and reqId-less error
+shapes are §5.3.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Final
+
+from .faults import ErrorShape
+
+__all__ = [
+    "LIMIT_KEYS",
+    "RECV_WINDOW_KEY",
+    "TIMESTAMP_KEY",
+    "FrameError",
+    "auth_reply",
+    "decode",
+    "encode",
+    "frame_error",
+    "milliseconds",
+    "op_reply",
+    "pong",
+    "raw_text_frame",
+    "reshape_error",
+    "response_header",
+]
+
+TIMESTAMP_KEY: Final = "X-BAPI-TIMESTAMP"
+RECV_WINDOW_KEY: Final = "X-BAPI-RECV-WINDOW"
+LIMIT_KEYS: Final = ("X-Bapi-Limit", "X-Bapi-Limit-Status", "X-Bapi-Limit-Reset-Timestamp")
+TRACE_ID_KEY: Final = "Traceid"
+TIME_NOW_KEY: Final = "Timenow"
+
+_MAX_MS_DIGITS: Final = 19
+
+encode: Final = json.JSONEncoder(separators=(",", ":")).encode
+"""Compact JSON, as Bybit sends it."""
+
+_decode_json: Final = json.JSONDecoder().decode
+_EMPTY: Final = object()
+
+
+class FrameError(Exception):
+    """A frame that is not a JSON object (the message says why)."""
+
+
+def decode(message: str | bytes) -> dict[str, object]:
+    """The JSON object in a text frame, else ``FrameError``."""
+    if not isinstance(message, str):
+        raise FrameError("binary frames are not supported: send JSON text frames")
+    try:
+        frame = _decode_json(message)
+    except RecursionError:
+        raise FrameError("malformed JSON: nested too deeply") from None
+    except ValueError as exc:
+        raise FrameError(f"malformed JSON: {exc}") from None
+    if type(frame) is not dict:
+        kind = "array" if isinstance(frame, list) else type(frame).__name__
+        raise FrameError(f"a request must be a JSON object, got a JSON {kind}")
+    return frame
+
+
+def milliseconds(value: object) -> int | None:
+    """A time or duration in ms sent as an integer or a string of digits, else ``None``."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and 0 < len(value) <= _MAX_MS_DIGITS and value.isascii():
+        return int(value) if value.isdigit() else None
+    return None
+
+
+def _with_req_id(req_id: str | None, frame: dict[str, object]) -> dict[str, object]:
+    return frame if req_id is None else {"reqId": req_id, **frame}
+
+
+def auth_reply(req_id: str | None, code: int, msg: str, conn_id: str) -> dict[str, object]:
+    """The reply to ``auth``: ``{reqId?, retCode, retMsg, op: "auth", connId}``."""
+    return _with_req_id(req_id, {"retCode": code, "retMsg": msg, "op": "auth", "connId": conn_id})
+
+
+def pong(now_ms: int, conn_id: str) -> dict[str, object]:
+    """The ``/v5/trade`` pong: server time in ms as the only item of ``data``."""
+    return {"retCode": 0, "retMsg": "OK", "op": "pong", "data": [str(now_ms)], "connId": conn_id}
+
+
+def response_header(
+    limit: int, remaining: int, reset_ms: int, trace_id: str, now_ms: int
+) -> dict[str, str]:
+    """The reply ``header``: every value a string."""
+    return {
+        LIMIT_KEYS[0]: str(limit),
+        LIMIT_KEYS[1]: str(remaining),
+        LIMIT_KEYS[2]: str(reset_ms),
+        TRACE_ID_KEY: trace_id,
+        TIME_NOW_KEY: str(now_ms),
+    }
+
+
+def op_reply(
+    req_id: str | None,
+    code: int,
+    msg: str,
+    op: str,
+    conn_id: str,
+    *,
+    data: object = _EMPTY,
+    ret_ext_info: object = _EMPTY,
+    header: Mapping[str, str] | None = None,
+) -> dict[str, object]:
+    """The reply to an operation (§5.1): ``data`` and ``retExtInfo`` default to ``{}``;
+    ``header`` is left out when ``None``."""
+    if data is _EMPTY:
+        data = {}
+    if ret_ext_info is _EMPTY:
+        ret_ext_info = {}
+    frame: dict[str, object] = {"retCode": code, "retMsg": msg, "op": op, "data": data}
+    frame["retExtInfo"] = ret_ext_info
+    if header is not None:
+        frame["header"] = header
+    frame["connId"] = conn_id
+    return _with_req_id(req_id, frame)
+
+
+def frame_error(req_id: str | None, msg: str, op: str, conn_id: str) -> dict[str, object]:
+    """A 10001 parameter error in the standard envelope, without a header."""
+    return op_reply(req_id, 10001, msg, op, conn_id)
+
+
+def reshape_error(frame: dict[str, object], shape: ErrorShape) -> dict[str, object]:
+    """An error reply in the ``no_req_id`` or ``legacy`` shape of §5.3."""
+    if shape == "no_req_id":
+        keys = ("retCode", "retMsg", "op", "connId")
+        return {key: frame[key] for key in keys}
+    if shape == "legacy":
+        return {
+            "success": False,
+            "ret_msg": frame["retMsg"],
+            "op": frame["op"],
+            "conn_id": frame["connId"],
+        }
+    return frame
+
+
+def raw_text_frame(payload: bytes, *, fin: bool) -> bytes:
+    """An unmasked server-to-client text frame (RFC 6455 §5.2), built by hand."""
+    first = (0x80 if fin else 0x00) | 0x01
+    size = len(payload)
+    if size < 126:
+        head = bytes((first, size))
+    elif size < 1 << 16:
+        head = bytes((first, 126)) + size.to_bytes(2, "big")
+    else:
+        head = bytes((first, 127)) + size.to_bytes(8, "big")
+    return head + payload

@@ -1,0 +1,149 @@
+"""One account's orders: create, amend and cancel (pure: the caller passes the time).
+
+Orders never fill: a created order stays ``New`` until it is cancelled. Codes follow the
+protocol reference §9; spot has its own codes for a duplicate ``orderLinkId`` and an unknown
+order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from bybit_wsapi.retcodes import RetCode
+
+__all__ = ["Action", "OrderBook", "Outcome"]
+
+Action = Literal["create", "amend", "cancel"]
+
+ORDER_ID: Final = "orderId"
+ORDER_LINK_ID: Final = "orderLinkId"
+CATEGORY: Final = "category"
+SYMBOL: Final = "symbol"
+_IDENTITY_KEYS: Final = frozenset((CATEGORY, SYMBOL, ORDER_ID, ORDER_LINK_ID))
+
+STATUS: Final = "status"
+NEW: Final = "New"
+CANCELLED: Final = "Cancelled"
+
+_SPOT: Final = "spot"
+_MESSAGES: Final[Mapping[int, str]] = {
+    RetCode.OK: "OK",
+    RetCode.DUPLICATE_ORDER_LINK_ID: "OrderLinkedID is duplicate",
+    RetCode.SPOT_DUPLICATE_ORDER_LINK_ID: "Duplicate clientOrderId.",
+    RetCode.ORDER_NOT_EXISTS: "Order does not exist.",
+    RetCode.SPOT_ORDER_NOT_EXISTS: "Order does not exist.",
+    RetCode.ORDER_COMPLETED_OR_CANCELLED: "The order has been completed or cancelled.",
+    RetCode.ORDER_ALREADY_CANCELLED: "The order has been cancelled.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of one create, amend or cancel."""
+
+    code: int
+    msg: str
+    order_id: str
+    """The order's id; ``""`` when it failed."""
+    order_link_id: str
+    """The order's ``orderLinkId`` (the one sent when it failed; ``""`` if none)."""
+    created_ms: int | None = None
+    """Creation time of a created order."""
+
+
+def _failure(code: RetCode, params: Mapping[str, object]) -> Outcome:
+    link = params.get(ORDER_LINK_ID)
+    return Outcome(int(code), _MESSAGES[code], "", link if isinstance(link, str) else "")
+
+
+class OrderBook:
+    """Every order one account ever created, by ``orderId`` and by ``orderLinkId``."""
+
+    def __init__(self, new_order_id: Callable[[], str] = lambda: str(uuid.uuid4())) -> None:
+        self._new_order_id = new_order_id
+        self._by_id: dict[str, dict[str, object]] = {}
+        self._by_link_id: dict[str, str] = {}
+
+    def apply(
+        self, action: Action, category: str, params: Mapping[str, object], now_ms: int
+    ) -> Outcome:
+        """Run ``action`` with validated ``params`` (``category`` is the request's)."""
+        if action == "create":
+            return self.create(category, params, now_ms)
+        if action == "amend":
+            return self.amend(category, params, now_ms)
+        return self.cancel(category, params, now_ms)
+
+    def create(self, category: str, params: Mapping[str, object], now_ms: int) -> Outcome:
+        """A new ``New`` order; ``orderLinkId`` must be new to the account."""
+        link = params.get(ORDER_LINK_ID)
+        link_id = link if isinstance(link, str) else ""
+        if link_id and link_id in self._by_link_id:
+            duplicate = RetCode.SPOT_DUPLICATE_ORDER_LINK_ID if category == _SPOT else None
+            return _failure(duplicate or RetCode.DUPLICATE_ORDER_LINK_ID, params)
+        order_id = self._new_order_id()
+        now = str(now_ms)
+        order: dict[str, object] = dict(params)
+        order.setdefault("price", "")
+        order.update(
+            category=category,
+            orderId=order_id,
+            orderLinkId=link_id,
+            status=NEW,
+            createdTime=now,
+            updatedTime=now,
+        )
+        self._by_id[order_id] = order
+        if link_id:
+            self._by_link_id[link_id] = order_id
+        return Outcome(0, "OK", order_id, link_id, now_ms)
+
+    def amend(self, category: str, params: Mapping[str, object], now_ms: int) -> Outcome:
+        """Update the given fields of a ``New`` order."""
+        order = self._find(category, params)
+        if order is None:
+            return _failure(_not_found(category), params)
+        if order[STATUS] != NEW:
+            return _failure(RetCode.ORDER_COMPLETED_OR_CANCELLED, params)
+        for key, value in params.items():
+            if key not in _IDENTITY_KEYS:
+                order[key] = value
+        order["updatedTime"] = str(now_ms)
+        return _success(order)
+
+    def cancel(self, category: str, params: Mapping[str, object], now_ms: int) -> Outcome:
+        """Cancel a ``New`` order."""
+        order = self._find(category, params)
+        if order is None:
+            return _failure(_not_found(category), params)
+        if order[STATUS] != NEW:
+            return _failure(RetCode.ORDER_ALREADY_CANCELLED, params)
+        order[STATUS] = CANCELLED
+        order["updatedTime"] = str(now_ms)
+        return _success(order)
+
+    def orders(self) -> list[dict[str, object]]:
+        """Copies of every order, oldest first."""
+        return [dict(order) for order in self._by_id.values()]
+
+    def _find(self, category: str, params: Mapping[str, object]) -> dict[str, object] | None:
+        # orderId wins when both are sent; an empty string counts as not sent.
+        order_id = params.get(ORDER_ID)
+        if not (isinstance(order_id, str) and order_id):
+            link = params.get(ORDER_LINK_ID)
+            order_id = self._by_link_id.get(link) if isinstance(link, str) and link else None
+        order = self._by_id.get(order_id) if order_id else None
+        if order is None or order[CATEGORY] != category or order[SYMBOL] != params.get(SYMBOL):
+            return None
+        return order
+
+
+def _success(order: Mapping[str, object]) -> Outcome:
+    return Outcome(0, "OK", str(order[ORDER_ID]), str(order[ORDER_LINK_ID]))
+
+
+def _not_found(category: str) -> RetCode:
+    return RetCode.SPOT_ORDER_NOT_EXISTS if category == _SPOT else RetCode.ORDER_NOT_EXISTS

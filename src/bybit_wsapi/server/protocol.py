@@ -1,0 +1,469 @@
+"""The ``/v5/trade`` protocol without sockets: auth, ping and order ops in, reply frames out.
+
+One :class:`Engine` per server holds the accounts' orders, the rate limiter and what was
+received; one :class:`Session` per connection holds its auth state and reqIds. The engine also
+applies the *logical* faults (rejections, error shapes); transport faults live in ``app``.
+Every operation, its parameters, batch caps and rate limits come from the spec's tables.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+from bybit_wsapi_generated.tables import CATEGORY_FIELD, OBJECT_RULES, OPERATION_RULES
+
+from bybit_wsapi.auth import Secret, verify_auth
+from bybit_wsapi.retcodes import RetCode
+
+from .config import ServerConfig
+from .faults import Faults
+from .frames import (
+    RECV_WINDOW_KEY,
+    TIMESTAMP_KEY,
+    FrameError,
+    auth_reply,
+    decode,
+    frame_error,
+    milliseconds,
+    op_reply,
+    pong,
+    reshape_error,
+    response_header,
+)
+from .orders import SYMBOL, Action, OrderBook, Outcome
+from .ratelimit import RateLimiter, resolve_limit
+from .validation import ParamsValidator, describe
+
+__all__ = ["Engine", "Pending", "Received", "Session"]
+
+FUTURE_TOLERANCE_MS: Final = 1000
+"""A request timestamp may be at most this far ahead of the server clock (§4)."""
+REQ_ID_MAX: Final = 36
+HEADER_TYPE: Final = "WSAPIRequestHeaderV5"
+_TIMING_KEYS: Final = frozenset((TIMESTAMP_KEY, RECV_WINDOW_KEY))
+
+_MSG_UNAUTHENTICATED: Final = "Permission denied: this connection is not authenticated (send auth)"
+_MSG_RATE_LIMITED: Final = "Too many visits. Exceeded the API Rate Limit."
+_MSG_RESTARTING: Final = "ws trade service is restarting, do not send new request"
+_MSG_NOT_SIMULATED: Final = "OK (validated only: the local server does not simulate this op)"
+_INJECTED_MESSAGES: Final[Mapping[int, str]] = {
+    RetCode.PERMISSION_DENIED: "Permission denied for current apikey",
+    RetCode.INTERNAL_ERROR: "Internal server error.",
+    RetCode.SERVICE_RESTARTING: _MSG_RESTARTING,
+    RetCode.SYSTEM_FREQUENCY_PROTECTION: "System level frequency protection.",
+    RetCode.TOO_FREQUENT: "Too frequent requests in the same session.",
+    RetCode.SPOT_INSUFFICIENT_BALANCE: "Insufficient balance.",
+}
+
+
+class Received(NamedTuple):
+    """One order-op request the server accepted for processing."""
+
+    api_key: str
+    op: str
+    req_id: str | None
+    params: dict[str, object]
+    """``args[0]`` as sent."""
+
+
+class Session:
+    """The protocol state of one connection."""
+
+    __slots__ = ("_req_ids", "api_key", "conn_id")
+
+    def __init__(self, conn_id: str) -> None:
+        self.conn_id = conn_id
+        self.api_key: str | None = None
+        self._req_ids: dict[str, None] = {}
+
+    def remember(self, req_id: str, memory: int) -> bool:
+        """Record ``req_id``; ``False`` if this connection already sent it."""
+        req_ids = self._req_ids
+        if req_id in req_ids:
+            return False
+        req_ids[req_id] = None
+        if len(req_ids) > memory:
+            del req_ids[next(iter(req_ids))]
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Operation:
+    """An operation of the tables, with what the server precomputes for it."""
+
+    name: str
+    params: str
+    action: Action | None
+    batch_items: str | None
+    batch_max_items: Mapping[str, int]
+    rate_limit: Mapping[str, int]
+    categories: frozenset[str] | None
+    """Supported values of the category field (``None``: the params have no category)."""
+
+
+@dataclass(slots=True, kw_only=True)
+class Pending:
+    """A valid order op, ready to apply: ``apply()`` changes the orders and returns the ack."""
+
+    engine: Engine
+    op: _Operation
+    api_key: str
+    conn_id: str
+    req_id: str | None
+    params: dict[str, object]
+    category: str | None
+    header: dict[str, str] | None
+    granted: int
+    """How many leading batch items fit the rate limit."""
+
+    def apply(self, now_ms: int) -> dict[str, object]:
+        """Apply the op to the account's orders and build its reply."""
+        return self.engine.apply(self, now_ms)
+
+
+class Engine:
+    """The protocol of one server: shared by all its connections (not thread-safe)."""
+
+    def __init__(self, config: ServerConfig, faults: Faults) -> None:
+        self.config = config
+        self.faults = faults
+        self.received: list[Received] = []
+        self.validator = ParamsValidator()
+        self.operations = _operations(config.rate_limits)
+        self._accounts = {key: Secret(secret) for key, secret in config.accounts.items()}
+        self._books: dict[str, OrderBook] = {key: OrderBook() for key in config.accounts}
+        self._sessions_per_key: dict[str, int] = dict.fromkeys(config.accounts, 0)
+        self._limiter = RateLimiter()
+        self._ids = random.Random()
+        self._connections = 0
+
+    # ---- sessions and state ---------------------------------------------------------------
+
+    def open_session(self) -> Session:
+        """A new connection's session, with a Bybit-looking ``connId``."""
+        self._connections += 1
+        prefix = f"{self._ids.getrandbits(80):020x}"
+        return Session(f"{prefix}-{_base36(self._connections)}")
+
+    def close_session(self, session: Session) -> None:
+        """Forget a closed connection (frees its slot under ``max_connections_per_key``)."""
+        if session.api_key is not None:
+            self._sessions_per_key[session.api_key] -= 1
+            session.api_key = None
+
+    def orders(self, api_key: str) -> list[dict[str, object]]:
+        """Copies of ``api_key``'s orders, oldest first."""
+        book = self._books.get(api_key)
+        if book is None:
+            raise KeyError(f"no account with API key {api_key!r}")
+        return book.orders()
+
+    # ---- frames ---------------------------------------------------------------------------
+
+    def handle(
+        self, session: Session, message: str | bytes, now_ms: int
+    ) -> dict[str, object] | Pending | None:
+        """The reply to one frame, a :class:`Pending` order op, or ``None`` (no reply)."""
+        try:
+            frame = decode(message)
+        except FrameError as exc:
+            return frame_error(None, str(exc), "", session.conn_id)
+        op = frame.get("op")
+        if type(op) is str:
+            operation = self.operations.get(op)
+            if operation is not None:
+                return self._order(session, operation, frame, now_ms)
+            if op == "ping":
+                return None if self.faults.no_pong else pong(now_ms, session.conn_id)
+            if op == "auth":
+                return self._auth(session, frame, now_ms)
+        req_id = frame.get("reqId")
+        echo = req_id if type(req_id) is str else None
+        if type(op) is not str:
+            problem = "missing" if op is None else f"expected a string, got {describe(op)}"
+            return frame_error(echo, f"op: {problem}", "", session.conn_id)
+        return op_reply(echo, RetCode.OP_NOT_FOUND, "op type is not found", op, session.conn_id)
+
+    def _auth(self, session: Session, frame: dict[str, object], now_ms: int) -> dict[str, object]:
+        req_id = frame.get("reqId")
+        echo = req_id if type(req_id) is str else None
+        conn_id = session.conn_id
+        if session.api_key is not None:
+            return auth_reply(
+                echo, RetCode.REPEAT_AUTH, "Repeat auth: already authenticated", conn_id
+            )
+        if self.faults.reject_auth:
+            return auth_reply(echo, RetCode.INVALID_SIGNATURE, "Invalid sign.", conn_id)
+        args = frame.get("args")
+        if not (isinstance(args, list) and len(args) == 3):
+            got = describe(args) if "args" in frame else "nothing"
+            msg = f"args: expected [apiKey, expires, signature], got {got}"
+            return auth_reply(echo, RetCode.PARAM_ERROR, msg, conn_id)
+        api_key, expires, signature = args
+        expires_ms = milliseconds(expires)
+        if not isinstance(api_key, str):
+            msg = f"args[0] (apiKey): expected a string, got {describe(api_key)}"
+            return auth_reply(echo, RetCode.PARAM_ERROR, msg, conn_id)
+        if expires_ms is None:
+            msg = (
+                f"args[1] (expires): expected integer ms or a digit string, got {describe(expires)}"
+            )
+            return auth_reply(echo, RetCode.PARAM_ERROR, msg, conn_id)
+        if not isinstance(signature, str):
+            msg = f"args[2] (signature): expected a string, got {describe(signature)}"
+            return auth_reply(echo, RetCode.PARAM_ERROR, msg, conn_id)
+        secret = self._accounts.get(api_key)
+        if secret is None:
+            return auth_reply(echo, RetCode.TOO_MANY_SESSIONS, "API key is invalid.", conn_id)
+        if expires_ms <= now_ms:
+            msg = (
+                f"Params Error: request expired: expires[{expires_ms}] is not after "
+                f"server_timestamp[{now_ms}] (expires is in milliseconds)"
+            )
+            return auth_reply(echo, RetCode.REQUEST_EXPIRED, msg, conn_id)
+        if not (signature.isascii() and verify_auth(secret, expires_ms, signature)):
+            return auth_reply(echo, RetCode.INVALID_SIGNATURE, "Invalid sign.", conn_id)
+        limit = self.config.max_connections_per_key
+        if limit is not None and self._sessions_per_key[api_key] >= limit:
+            msg = "Too many sessions under the same UID."
+            return auth_reply(echo, RetCode.TOO_MANY_SESSIONS, msg, conn_id)
+        session.api_key = api_key
+        self._sessions_per_key[api_key] += 1
+        return auth_reply(echo, RetCode.OK, "OK", conn_id)
+
+    def _order(
+        self, session: Session, op: _Operation, frame: dict[str, object], now_ms: int
+    ) -> dict[str, object] | Pending:
+        conn_id = session.conn_id
+        name = op.name
+        req_id = frame.get("reqId")
+        echo = req_id if type(req_id) is str else None
+        api_key = session.api_key
+        if api_key is None:
+            code = self.config.unauthenticated_code
+            echoed = echo if self.config.unauthenticated_req_id else None
+            return self._error(echoed, code, _MSG_UNAUTHENTICATED, name, conn_id)
+        if req_id is not None and echo is None:
+            msg = f"reqId: expected a string, got {describe(req_id)}"
+            return self._error(None, RetCode.PARAM_ERROR, msg, name, conn_id)
+        if echo is not None and len(echo) > REQ_ID_MAX:
+            msg = f"reqId: longer than {REQ_ID_MAX} characters ({len(echo)})"
+            return self._error(echo, RetCode.PARAM_ERROR, msg, name, conn_id)
+        if self.faults.restarting:
+            return self._error(echo, RetCode.SERVICE_RESTARTING, _MSG_RESTARTING, name, conn_id)
+        if echo is not None and not session.remember(echo, self.config.req_id_memory):
+            msg = f"reqId is duplicate: {echo}"
+            return self._error(echo, RetCode.DUPLICATE_REQ_ID, msg, name, conn_id)
+        header_problem = self._check_header(frame.get("header", _MISSING), now_ms)
+        if header_problem is not None:
+            return self._error(echo, *header_problem, name, conn_id)
+        args = frame.get("args")
+        if not (type(args) is list and len(args) == 1 and type(args[0]) is dict):
+            got = describe(args) if "args" in frame else "nothing"
+            msg = f"args: expected a list holding exactly one parameter object, got {got}"
+            return self._error(echo, RetCode.PARAM_ERROR, msg, name, conn_id)
+        params: dict[str, object] = args[0]
+        if self.config.record_received:
+            self.received.append(Received(api_key, name, echo, params))
+
+        category = params.get(CATEGORY_FIELD)
+        if op.categories is not None:
+            if type(category) is not str:
+                problem = self.validator.check(op.params, params, None)
+                msg = problem or f"{CATEGORY_FIELD}: expected a string, got {describe(category)}"
+                return self._error(echo, RetCode.PARAM_ERROR, msg, name, conn_id)
+            if category not in op.categories:
+                msg = f"{CATEGORY_FIELD} {category!r} is not supported by {name}"
+                return self._error(echo, RetCode.OP_NOT_FOUND, msg, name, conn_id)
+        else:
+            category = None
+
+        items = params.get(op.batch_items) if op.batch_items is not None else None
+        units = 1
+        if type(items) is list and category not in self.config.per_request_batch_categories:
+            units = max(1, len(items))
+        header, granted = self._charge(api_key, op, category, units, now_ms)
+        if granted == 0:
+            msg = _MSG_RATE_LIMITED
+            return self._error(echo, RetCode.TOO_MANY_VISITS, msg, name, conn_id, header=header)
+
+        problem = self.validator.check(op.params, params, category)
+        if problem is None and type(items) is list:
+            cap = resolve_limit(op.batch_max_items, category or "")
+            if cap is not None and len(items) > cap:
+                problem = f"{op.batch_items}: at most {cap} items for {category}, got {len(items)}"
+        if problem is not None:
+            return self._error(echo, RetCode.PARAM_ERROR, problem, name, conn_id, header=header)
+        injected = self.faults.reject_orders
+        if injected is not None:
+            msg = _INJECTED_MESSAGES.get(
+                injected, f"error injected by the local server ({injected})"
+            )
+            return self._error(echo, injected, msg, name, conn_id, header=header)
+        if type(items) is list and units == 1:
+            granted = len(items)  # one unit for the whole batch
+        return Pending(
+            engine=self,
+            op=op,
+            api_key=api_key,
+            conn_id=conn_id,
+            req_id=echo,
+            params=params,
+            category=category,
+            header=header,
+            granted=granted,
+        )
+
+    def apply(self, pending: Pending, now_ms: int) -> dict[str, object]:
+        """Run a :class:`Pending` op (see :meth:`Pending.apply`)."""
+        op = pending.op
+        action = op.action
+        req_id, header, conn_id = pending.req_id, pending.header, pending.conn_id
+        if action is None:
+            return op_reply(req_id, 0, _MSG_NOT_SIMULATED, op.name, conn_id, header=header)
+        book = self._books[pending.api_key]
+        category = pending.category or ""
+        if op.batch_items is None:
+            outcome = book.apply(action, category, pending.params, now_ms)
+            if outcome.code:
+                return self._error(
+                    req_id, outcome.code, outcome.msg, op.name, conn_id, header=header
+                )
+            data = {"orderId": outcome.order_id, "orderLinkId": outcome.order_link_id}
+            return op_reply(req_id, 0, "OK", op.name, conn_id, data=data, header=header)
+        results: list[dict[str, str]] = []
+        statuses: list[dict[str, object]] = []
+        items = pending.params[op.batch_items]
+        assert isinstance(items, list)
+        for index, item in enumerate(items):
+            if index < pending.granted:
+                outcome = book.apply(action, category, item, now_ms)
+            else:
+                link = item.get("orderLinkId")
+                link_id = link if isinstance(link, str) else ""
+                outcome = Outcome(RetCode.TOO_MANY_VISITS, _MSG_RATE_LIMITED, "", link_id)
+            result = {
+                CATEGORY_FIELD: category,
+                SYMBOL: str(item.get(SYMBOL, "")),
+                "orderId": outcome.order_id,
+                "orderLinkId": outcome.order_link_id,
+            }
+            if action == "create":
+                created = outcome.created_ms
+                result["createAt"] = "" if created is None else str(created)
+            results.append(result)
+            statuses.append({"code": int(outcome.code), "msg": outcome.msg})
+        return op_reply(
+            req_id,
+            0,
+            "OK",
+            op.name,
+            conn_id,
+            data={"list": results},
+            ret_ext_info={"list": statuses},
+            header=header,
+        )
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _error(
+        self,
+        req_id: str | None,
+        code: int,
+        msg: str,
+        op: str,
+        conn_id: str,
+        *,
+        header: dict[str, str] | None = None,
+    ) -> dict[str, object]:
+        frame = op_reply(req_id, int(code), msg, op, conn_id, header=header)
+        shape = self.faults.error_shape
+        return frame if shape == "standard" else reshape_error(frame, shape)
+
+    def _check_header(self, header: object, now_ms: int) -> tuple[int, str] | None:
+        if header is _MISSING:
+            return RetCode.PARAM_ERROR, "header: missing (the key is 'header', singular)"
+        if type(header) is not dict:
+            return RetCode.PARAM_ERROR, f"header: expected an object, got {describe(header)}"
+        timestamp = milliseconds(header.get(TIMESTAMP_KEY))
+        if timestamp is None:
+            got = header.get(TIMESTAMP_KEY)
+            what = "missing" if got is None else f"got {describe(got)}"
+            msg = f"header.{TIMESTAMP_KEY}: expected ms as a digit string or an integer, {what}"
+            return RetCode.PARAM_ERROR, msg
+        window = self.config.recv_window_ms
+        if RECV_WINDOW_KEY in header:
+            sent = header[RECV_WINDOW_KEY]
+            parsed = milliseconds(sent)
+            if not parsed:
+                msg = f"header.{RECV_WINDOW_KEY}: expected positive ms, got {describe(sent)}"
+                return RetCode.PARAM_ERROR, msg
+            window = parsed
+        for key, value in header.items():
+            if key not in _TIMING_KEYS:
+                problem = self.validator.check_field(HEADER_TYPE, key, value)
+                if problem is not None:
+                    return RetCode.PARAM_ERROR, f"header.{key}: {problem}"
+        if not now_ms - window <= timestamp < now_ms + FUTURE_TOLERANCE_MS:
+            msg = (
+                "invalid request, please check your server timestamp or recv_window param. "
+                f"req_timestamp[{timestamp}],server_timestamp[{now_ms}],recv_window[{window}]"
+            )
+            return RetCode.REQUEST_EXPIRED, msg
+        return None
+
+    def _charge(
+        self, api_key: str, op: _Operation, category: str | None, units: int, now_ms: int
+    ) -> tuple[dict[str, str] | None, int]:
+        """The reply header and how many units were granted (all of them without a limit)."""
+        limit = resolve_limit(op.rate_limit, category or "")
+        if limit is None:
+            return None, units
+        trace_id = f"{self._ids.getrandbits(128):032x}"
+        if not self.config.rate_limit:
+            return response_header(limit, limit, now_ms, trace_id, now_ms), units
+        grant = self._limiter.acquire((api_key, op.name, category), limit, units, now_ms)
+        header = response_header(limit, grant.remaining, grant.reset_ms, trace_id, now_ms)
+        return header, grant.granted
+
+
+_MISSING: Final = object()
+
+
+def _operations(overrides: Mapping[str, Mapping[str, int]]) -> dict[str, _Operation]:
+    unknown = set(overrides) - set(OPERATION_RULES)
+    if unknown:
+        raise ValueError(f"rate_limits: unknown operation(s) {', '.join(sorted(unknown))}")
+    operations = {}
+    for name, rule in OPERATION_RULES.items():
+        category_rule = OBJECT_RULES[rule["params"]]["fields"].get(CATEGORY_FIELD)
+        categories = None
+        if category_rule is not None:
+            values = category_rule.get("values", ())
+            categories = frozenset(str(value) for value in values)
+            if rule["batch_items"] is not None:
+                caps = rule["batch_max_items"]
+                categories = frozenset(c for c in categories if resolve_limit(caps, c) is not None)
+        operations[name] = _Operation(
+            name=name,
+            params=rule["params"],
+            action=rule["action"],
+            batch_items=rule["batch_items"],
+            batch_max_items=rule["batch_max_items"],
+            rate_limit={**rule["rate_limit"], **overrides.get(name, {})},
+            categories=categories,
+        )
+    return operations
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out

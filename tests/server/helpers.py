@@ -1,0 +1,98 @@
+"""Raw websockets clients for the server tests: frames in, parsed JSON out."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+from bybit_wsapi.auth import sign_auth
+from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET
+
+TIMEOUT = 5.0
+"""Seconds to wait for an expected frame."""
+
+_ids = itertools.count(1)
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def auth_frame(
+    key: str = DEMO_API_KEY,
+    secret: str = DEMO_API_SECRET,
+    *,
+    expires: int | str | None = None,
+    req_id: str | None = None,
+) -> dict[str, Any]:
+    expires_ms = now_ms() + 10_000 if expires is None else expires
+    frame: dict[str, Any] = {
+        "op": "auth",
+        "args": [key, expires_ms, sign_auth(secret, int(expires_ms))],
+    }
+    if req_id is not None:
+        frame["reqId"] = req_id
+    return frame
+
+
+def order_frame(
+    op: str, params: Mapping[str, Any], *, req_id: str | None = "auto", **header: Any
+) -> dict[str, Any]:
+    """A request frame; ``req_id="auto"`` picks a fresh one, ``None`` sends none."""
+    frame: dict[str, Any] = {
+        "header": {"X-BAPI-TIMESTAMP": str(now_ms()), **header},
+        "op": op,
+        "args": [dict(params)],
+    }
+    if req_id == "auto":
+        req_id = f"r{next(_ids)}"
+    if req_id is not None:
+        frame["reqId"] = req_id
+    return frame
+
+
+def limit_order(link_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "category": "linear",
+        "symbol": "BTCUSDT",
+        "side": "Buy",
+        "orderType": "Limit",
+        "qty": "0.1",
+        "price": "30000",
+    }
+    if link_id is not None:
+        params["orderLinkId"] = link_id
+    params.update(overrides)
+    return params
+
+
+async def open_ws(url: str, **kwargs: Any) -> ClientConnection:
+    options: dict[str, Any] = {"compression": None, "ping_interval": None, **kwargs}
+    return await connect(url, **options)
+
+
+async def recv_json(ws: ClientConnection, timeout: float = TIMEOUT) -> Any:
+    async with asyncio.timeout(timeout):
+        message = await ws.recv()
+    return json.loads(message)
+
+
+async def call(ws: ClientConnection, frame: Any) -> Any:
+    """Send a frame (JSON-encoded unless it is already str/bytes) and return the reply."""
+    await ws.send(frame if isinstance(frame, str | bytes) else json.dumps(frame))
+    return await recv_json(ws)
+
+
+async def authed(
+    url: str, key: str = DEMO_API_KEY, secret: str = DEMO_API_SECRET
+) -> ClientConnection:
+    ws = await open_ws(url)
+    reply = await call(ws, auth_frame(key, secret))
+    assert reply["retCode"] == 0, reply
+    return ws
