@@ -96,3 +96,64 @@ async def authed(
     reply = await call(ws, auth_frame(key, secret))
     assert reply["retCode"] == 0, reply
     return ws
+
+
+class RawClient:
+    """A WebSocket client on a bare TCP stream, to see exactly which bytes the server writes."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def connect(cls, url: str) -> RawClient:
+        host_port, _, path = url.removeprefix("ws://").partition("/")
+        host, _, port = host_port.rpartition(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(
+            (
+                f"GET /{path} HTTP/1.1\r\nHost: {host_port}\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        async with asyncio.timeout(TIMEOUT):
+            head = await reader.readuntil(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 101"), head
+        return cls(reader, writer)
+
+    def send_text(self, text: str) -> None:
+        """One masked text frame (mask 0: the payload goes out as is)."""
+        payload = text.encode()
+        size = len(payload)
+        if size < 126:
+            head = bytes((0x81, 0x80 | size))
+        else:
+            head = bytes((0x81, 0x80 | 126)) + size.to_bytes(2, "big")
+        self.writer.write(head + b"\0\0\0\0" + payload)
+
+    async def read_frame(self) -> tuple[bool, int, bytes]:
+        """``(fin, opcode, payload)`` of the next complete frame."""
+        async with asyncio.timeout(TIMEOUT):
+            first, second = await self.reader.readexactly(2)
+            size = second & 0x7F
+            if size == 126:
+                size = int.from_bytes(await self.reader.readexactly(2), "big")
+            elif size == 127:
+                size = int.from_bytes(await self.reader.readexactly(8), "big")
+            return bool(first & 0x80), first & 0x0F, await self.reader.readexactly(size)
+
+    async def call(self, frame: Any) -> Any:
+        self.send_text(json.dumps(frame))
+        fin, opcode, payload = await self.read_frame()
+        assert (fin, opcode) == (True, 1)
+        return json.loads(payload)
+
+    async def read_rest(self) -> bytes:
+        """Everything until the server ends the TCP connection."""
+        async with asyncio.timeout(TIMEOUT):
+            return await self.reader.read()
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
