@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -60,26 +61,33 @@ async def test_auth_without_req_id_and_with_string_expires(server: LocalServer) 
     assert reply["retCode"] == 0
 
 
+def soon() -> int:
+    return now_ms() + 5000
+
+
+# Frames are built when the test runs: expiry times are relative to now.
 @pytest.mark.parametrize(
-    ("frame", "code"),
+    ("make_frame", "code"),
     [
-        (auth_frame(secret="wrong-secret"), 10004),
-        (auth_frame(key="no-such-key"), 10003),
-        (auth_frame(expires=now_ms() - 1), 10002),
-        (auth_frame(expires=(now_ms() + 60_000) // 1000), 10002),  # seconds, not ms
-        ({"op": "auth", "args": [DEMO_API_KEY, now_ms() + 5000]}, 10001),
-        ({"op": "auth", "args": "nope"}, 10001),
-        ({"op": "auth"}, 10001),
-        ({"op": "auth", "args": [1, now_ms() + 5000, "x"]}, 10001),
-        ({"op": "auth", "args": [DEMO_API_KEY, 1.5e12, "x"]}, 10001),
-        ({"op": "auth", "args": [DEMO_API_KEY, True, "x"]}, 10001),
-        ({"op": "auth", "args": [DEMO_API_KEY, now_ms() + 5000, None]}, 10001),
-        ({"op": "auth", "args": [DEMO_API_KEY, now_ms() + 5000, "é" * 64]}, 10004),
+        (lambda: auth_frame(secret="wrong-secret"), 10004),
+        (lambda: auth_frame(key="no-such-key"), 10003),
+        (lambda: auth_frame(expires=now_ms() - 1), 10002),
+        (lambda: auth_frame(expires=(now_ms() + 60_000) // 1000), 10002),  # seconds, not ms
+        (lambda: {"op": "auth", "args": [DEMO_API_KEY, soon()]}, 10001),
+        (lambda: {"op": "auth", "args": "nope"}, 10001),
+        (lambda: {"op": "auth"}, 10001),
+        (lambda: {"op": "auth", "args": [1, soon(), "x"]}, 10001),
+        (lambda: {"op": "auth", "args": [DEMO_API_KEY, 1.5e12, "x"]}, 10001),
+        (lambda: {"op": "auth", "args": [DEMO_API_KEY, True, "x"]}, 10001),
+        (lambda: {"op": "auth", "args": [DEMO_API_KEY, soon(), None]}, 10001),
+        (lambda: {"op": "auth", "args": [DEMO_API_KEY, soon(), "é" * 64]}, 10004),
     ],
 )
-async def test_auth_failures(server: LocalServer, frame: dict[str, Any], code: int) -> None:
+async def test_auth_failures(
+    server: LocalServer, make_frame: Callable[[], dict[str, Any]], code: int
+) -> None:
     async with await open_ws(server.url) as ws:
-        reply = await call(ws, {**frame, "reqId": "a"})
+        reply = await call(ws, {**make_frame(), "reqId": "a"})
         assert (reply["retCode"], reply["op"], reply["reqId"]) == (code, "auth", "a")
         assert set(reply) == {"reqId", "retCode", "retMsg", "op", "connId"}
         # The connection stays open and can still authenticate.
