@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from bybit_wsapi_generated import WS_API_METHODS, WS_API_REQUEST_PARAM_MAP, WS_API_RESPONSE_DATA_MAP
 
+from .server import cli as server_cli
+
 
 def operations_table() -> str:
     """One line per operation: its name, method, params and result types."""
@@ -30,7 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("operations", help="list the operations of the WS API")
     sub.add_parser("demo", help="run the demo")
+    serve = sub.add_parser("serve", help="run the local Bybit WS API server (prints its URL)")
+    server_cli.add_arguments(serve)
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return server_cli.run(args, serve)
     if args.command in ("operations", "demo"):
         sys.stdout.write(operations_table() + "\n")
     return 0

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from bybit_wsapi_generated.tables import OPERATION_RULES
+
 from .faults import Faults
 
 __all__ = ["DEMO_API_KEY", "DEMO_API_SECRET", "ServerConfig"]
@@ -60,6 +62,9 @@ class ServerConfig:
         for key, secret in self.accounts.items():
             if not (key and secret):
                 raise ValueError("accounts must map non-empty API keys to non-empty secrets")
+        unknown = sorted(set(self.rate_limits) - set(OPERATION_RULES))
+        if unknown:
+            raise ValueError(f"rate_limits: unknown operation(s) {', '.join(unknown)}")
         if self.max_frame_bytes < 1024:
             raise ValueError("max_frame_bytes must be at least 1024")
         if self.idle_timeout <= 0 or self.recv_window_ms <= 0 or self.req_id_memory < 1:

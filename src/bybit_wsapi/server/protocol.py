@@ -434,9 +434,6 @@ _MISSING: Final = object()
 
 
 def _operations(overrides: Mapping[str, Mapping[str, int]]) -> dict[str, _Operation]:
-    unknown = set(overrides) - set(OPERATION_RULES)
-    if unknown:
-        raise ValueError(f"rate_limits: unknown operation(s) {', '.join(sorted(unknown))}")
     operations = {}
     for name, rule in OPERATION_RULES.items():
         category_rule = OBJECT_RULES[rule["params"]]["fields"].get(CATEGORY_FIELD)

@@ -1,0 +1,184 @@
+"""``bybit-wsapi serve``: run the local server until SIGINT or SIGTERM.
+
+Prints exactly one line to stdout, the server's URL, once it accepts connections; logs go to
+stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import re
+import signal
+import sys
+
+from .config import DEMO_API_KEY, ServerConfig
+from .faults import Faults
+
+__all__ = ["add_arguments", "config_from_args", "run"]
+
+_RATE_LIMIT = re.compile(r"(?P<op>[^:=\s]+):(?P<category>[^:=\s]+)=(?P<limit>[0-9]+)")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``serve``: one per ``ServerConfig`` and ``Faults`` field."""
+    d = ServerConfig()
+    f = Faults()
+    net = parser.add_argument_group("server")
+    net.add_argument("--host", default=d.host, help="interface to listen on (%(default)s)")
+    net.add_argument("--port", type=int, default=d.port, help="port; 0 picks a free one")
+    net.add_argument(
+        "--key",
+        action="append",
+        default=[],
+        metavar="API_KEY",
+        help=f"an account's API key, paired with --secret; repeat for several accounts "
+        f"(default: the demo account {DEMO_API_KEY})",
+    )
+    net.add_argument("--secret", action="append", default=[], metavar="API_SECRET")
+    net.add_argument(
+        "--no-rate-limit",
+        dest="rate_limit",
+        action="store_false",
+        help="never answer 10006 (headers still report the limits)",
+    )
+    net.add_argument(
+        "--rate-limit",
+        dest="rate_limits",
+        action="append",
+        default=[],
+        metavar="OP:CATEGORY=N",
+        help="override a per-second limit, e.g. order.create:linear=5 (CATEGORY may be default)",
+    )
+    net.add_argument("--recv-window-ms", type=int, default=d.recv_window_ms)
+    net.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=d.idle_timeout,
+        metavar="SECONDS",
+        help="close connections that send nothing for this long (%(default)s)",
+    )
+    net.add_argument("--max-frame-bytes", type=int, default=d.max_frame_bytes)
+    net.add_argument(
+        "--unauth-code",
+        dest="unauthenticated_code",
+        type=int,
+        default=d.unauthenticated_code,
+        help="retCode of an order op before auth (%(default)s)",
+    )
+    net.add_argument(
+        "--unauth-no-req-id",
+        dest="unauthenticated_req_id",
+        action="store_false",
+        help="leave reqId out of that error",
+    )
+    net.add_argument("--max-connections-per-key", type=int, default=d.max_connections_per_key)
+    net.add_argument("--req-id-memory", type=int, default=d.req_id_memory)
+    net.add_argument("--seed", type=int, default=d.seed, help="seed of --drop-probability")
+    net.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+
+    faults = parser.add_argument_group("faults (see README: The local server)")
+    flag = faults.add_argument
+    flag("--delay-ms", type=float, default=f.delay_ms, metavar="MS", help="delay every reply")
+    flag("--drop-after-frames", type=int, metavar="N", help="drop each connection after N frames")
+    flag(
+        "--drop-probability",
+        type=float,
+        default=f.drop_probability,
+        metavar="P",
+        help="drop the connection on a received frame with probability P (see --seed)",
+    )
+    flag("--drop-before-apply", action="store_true", help="drop instead of applying order ops")
+    flag("--drop-after-apply", action="store_true", help="apply order ops, drop before the ack")
+    flag("--split-reply", choices=("fragment", "half"), help="cut order-op replies mid-frame")
+    flag("--garbage-frames", type=int, default=f.garbage_frames, metavar="N")
+    flag("--truncated-frames", type=int, default=f.truncated_frames, metavar="N")
+    flag("--error-shape", choices=("standard", "no_req_id", "legacy"), default=f.error_shape)
+    flag("--reject-orders", type=int, metavar="RETCODE", help="answer order ops with RETCODE")
+    flag("--reject-auth", action="store_true", help="answer every auth with 10004")
+    flag("--restarting", action="store_true", help="answer order ops with 10019")
+    flag("--no-pong", action="store_true", help="ignore pings")
+    flag("--duplicate-replies", action="store_true", help="send order-op replies twice")
+    flag("--unknown-req-id-replies", action="store_true", help="add replies with unknown reqIds")
+    flag("--oversize-replies", type=int, metavar="BYTES", help="pad replies beyond BYTES")
+
+
+def config_from_args(args: argparse.Namespace) -> ServerConfig:
+    """The configuration the parsed options describe (``ValueError`` if they do not fit)."""
+    if len(args.key) != len(args.secret):
+        raise ValueError("give --key and --secret in pairs")
+    accounts = dict(zip(args.key, args.secret, strict=True))
+    rate_limits: dict[str, dict[str, int]] = {}
+    for text in args.rate_limits:
+        match = _RATE_LIMIT.fullmatch(text)
+        if match is None:
+            raise ValueError(f"--rate-limit {text!r}: expected OP:CATEGORY=N")
+        rate_limits.setdefault(match["op"], {})[match["category"]] = int(match["limit"])
+    if not 0.0 <= args.drop_probability <= 1.0:
+        raise ValueError("--drop-probability must be between 0 and 1")
+    faults = Faults(
+        delay_ms=args.delay_ms,
+        drop_after_frames=args.drop_after_frames,
+        drop_probability=args.drop_probability,
+        drop_before_apply=args.drop_before_apply,
+        drop_after_apply=args.drop_after_apply,
+        split_reply=args.split_reply,
+        garbage_frames=args.garbage_frames,
+        truncated_frames=args.truncated_frames,
+        error_shape=args.error_shape,
+        reject_orders=args.reject_orders,
+        reject_auth=args.reject_auth,
+        restarting=args.restarting,
+        no_pong=args.no_pong,
+        duplicate_replies=args.duplicate_replies,
+        unknown_req_id_replies=args.unknown_req_id_replies,
+        oversize_replies=args.oversize_replies,
+    )
+    config = ServerConfig(
+        host=args.host,
+        port=args.port,
+        rate_limit=args.rate_limit,
+        rate_limits=rate_limits,
+        recv_window_ms=args.recv_window_ms,
+        idle_timeout=args.idle_timeout,
+        max_frame_bytes=args.max_frame_bytes,
+        unauthenticated_code=args.unauthenticated_code,
+        unauthenticated_req_id=args.unauthenticated_req_id,
+        max_connections_per_key=args.max_connections_per_key,
+        req_id_memory=args.req_id_memory,
+        record_received=False,  # nobody can read it from outside the process
+        seed=args.seed,
+        faults=faults,
+    )
+    return dataclasses.replace(config, accounts=accounts) if accounts else config
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run ``serve`` with parsed options; returns the exit status."""
+    try:
+        config = config_from_args(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    logging.basicConfig(
+        level=args.log_level,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return asyncio.run(_serve(config))
+
+
+async def _serve(config: ServerConfig) -> int:
+    from .app import LocalServer  # noqa: PLC0415 - keeps `bybit-wsapi operations` light
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with LocalServer(config) as server:
+        sys.stdout.write(server.url + "\n")
+        sys.stdout.flush()
+        await stop.wait()
+        logging.getLogger("bybit_wsapi.server").info("shutting down")
+    return 0

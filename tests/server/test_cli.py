@@ -1,0 +1,140 @@
+"""``bybit-wsapi serve``: options, the URL line on stdout, clean exit on SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import signal
+import sys
+
+import pytest
+
+from bybit_wsapi.cli import main
+from bybit_wsapi.server import DEMO_API_KEY, Faults, ServerConfig
+from bybit_wsapi.server.cli import add_arguments, config_from_args
+
+from .helpers import TIMEOUT, authed, call, limit_order, open_ws, order_frame
+
+
+def parse(*argv: str) -> ServerConfig:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return config_from_args(parser.parse_args(argv))
+
+
+def test_defaults_are_the_config_defaults() -> None:
+    config = parse()
+    assert config == dataclasses.replace(ServerConfig(), record_received=False)
+    assert dict(config.accounts) == {DEMO_API_KEY: "bybit-wsapi-demo-secret"}
+
+
+FAULT_FLAGS = {
+    "delay_ms": (["--delay-ms", "5"], 5.0),
+    "drop_after_frames": (["--drop-after-frames", "3"], 3),
+    "drop_probability": (["--drop-probability", "0.5"], 0.5),
+    "drop_before_apply": (["--drop-before-apply"], True),
+    "drop_after_apply": (["--drop-after-apply"], True),
+    "split_reply": (["--split-reply", "half"], "half"),
+    "garbage_frames": (["--garbage-frames", "2"], 2),
+    "truncated_frames": (["--truncated-frames", "2"], 2),
+    "error_shape": (["--error-shape", "legacy"], "legacy"),
+    "reject_orders": (["--reject-orders", "10016"], 10016),
+    "reject_auth": (["--reject-auth"], True),
+    "restarting": (["--restarting"], True),
+    "no_pong": (["--no-pong"], True),
+    "duplicate_replies": (["--duplicate-replies"], True),
+    "unknown_req_id_replies": (["--unknown-req-id-replies"], True),
+    "oversize_replies": (["--oversize-replies", "9000"], 9000),
+}
+
+
+def test_every_fault_has_a_flag() -> None:
+    assert set(FAULT_FLAGS) == {field.name for field in dataclasses.fields(Faults)}
+    for name, (argv, value) in FAULT_FLAGS.items():
+        assert getattr(parse(*argv).faults, name) == value, name
+
+
+def test_server_options() -> None:
+    config = parse(
+        *("--host", "0.0.0.0", "--port", "9001", "--no-rate-limit"),
+        *("--key", "k1", "--secret", "s1", "--key", "k2", "--secret", "s2"),
+        *("--rate-limit", "order.create:linear=3", "--rate-limit", "order.create:default=4"),
+        *("--recv-window-ms", "8000", "--idle-timeout", "30", "--max-frame-bytes", "4096"),
+        *("--unauth-code", "10003", "--unauth-no-req-id", "--max-connections-per-key", "2"),
+        *("--req-id-memory", "10", "--seed", "7"),
+    )
+    assert dict(config.accounts) == {"k1": "s1", "k2": "s2"}
+    assert config.rate_limits == {"order.create": {"linear": 3, "default": 4}}
+    expected = {
+        "host": "0.0.0.0",
+        "port": 9001,
+        "rate_limit": False,
+        "recv_window_ms": 8000,
+        "idle_timeout": 30.0,
+        "max_frame_bytes": 4096,
+        "unauthenticated_code": 10003,
+        "unauthenticated_req_id": False,
+        "max_connections_per_key": 2,
+        "req_id_memory": 10,
+        "seed": 7,
+    }
+    assert {name: getattr(config, name) for name in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--key", "k"], "in pairs"),
+        (["--rate-limit", "order.create=3"], "expected OP:CATEGORY=N"),
+        (["--rate-limit", "order.nope:linear=3"], "unknown operation"),
+        (["--drop-probability", "2"], "between 0 and 1"),
+        (["--max-frame-bytes", "10"], "at least 1024"),
+    ],
+)
+def test_bad_options_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["serve", *argv])
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_secrets_stay_out_of_the_config_repr() -> None:
+    config = parse("--key", "k1", "--secret", "very-secret")
+    assert "very-secret" not in repr(config)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_serve_prints_its_url_and_stops_cleanly(signum: signal.Signals) -> None:
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bybit_wsapi", "serve", "--port", "0"),
+        *("--key", "cli-key", "--secret", "cli-secret", "--no-rate-limit", "--log-level", "DEBUG"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        line = await asyncio.wait_for(process.stdout.readline(), TIMEOUT * 2)
+        url = line.decode().rstrip("\n")
+        assert url.startswith("ws://127.0.0.1:")
+        assert url.endswith("/v5/trade")
+        async with await authed(url, "cli-key", "cli-secret") as ws:
+            for _ in range(15):  # more than the linear limit: rate limits are off
+                assert (await call(ws, order_frame("order.create", limit_order())))["retCode"] == 0
+        async with await open_ws(url) as demo:
+            reply = await call(demo, {"op": "auth", "args": [DEMO_API_KEY, 0, ""]})
+            assert reply["retCode"] == 10003  # only the configured accounts exist
+        process.send_signal(signum)
+        out, err = await asyncio.wait_for(process.communicate(), TIMEOUT * 2)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0
+    assert out == b""  # the URL was the only line
+    assert b"listening on" in err
+    assert b"cli-secret" not in err
