@@ -454,6 +454,24 @@ async def test_accounts_are_separate() -> None:
             server.orders("k3")
 
 
+async def test_wait_received(ws: ClientConnection, server: LocalServer) -> None:
+    server.faults.delay_ms = 10_000  # acks never come in time: wait on the server side instead
+    waiting = asyncio.create_task(server.wait_received(2))
+    await ws.send(json.dumps(order_frame("order.create", limit_order(), req_id="w1")))
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    await ws.send(json.dumps(order_frame("order.create", limit_order(), req_id="w2")))
+    received = await asyncio.wait_for(waiting, TIMEOUT)
+    assert [r.req_id for r in received] == ["w1", "w2"]
+    assert len(await server.wait_received(1)) == 2  # already there: returns at once
+
+
+async def test_wait_received_needs_recording() -> None:
+    async with LocalServer(ServerConfig(record_received=False)) as server:
+        with pytest.raises(RuntimeError, match="record_received"):
+            await server.wait_received(1)
+
+
 async def test_received_records_accepted_requests(
     ws: ClientConnection, server: LocalServer
 ) -> None:

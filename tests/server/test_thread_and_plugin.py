@@ -35,6 +35,7 @@ def test_thread_runner() -> None:
             (order,) = handle.orders(DEMO_API_KEY)
             assert order["orderLinkId"] == "T"
             assert [(r.op, r.req_id) for r in handle.received] == [("order.create", "t")]
+            assert handle.wait_received(1) == handle.received
             handle.faults.restarting = True
             assert sync_call(ws, order_frame("order.create", limit_order()))["retCode"] == 10019
             handle.drop_connections()

@@ -69,6 +69,8 @@ class LocalServer:
         self._server: Server | None = None
         self._url: str | None = None
         self._connections: dict[ServerConnection, _Connection] = {}
+        self._received_waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._engine.on_received = self._wake_received_waiters
 
     @property
     def url(self) -> str:
@@ -90,6 +92,29 @@ class LocalServer:
     def connection_count(self) -> int:
         """Open client connections."""
         return len(self._connections)
+
+    async def wait_received(self, count: int) -> list[Received]:
+        """Wait until ``received`` holds at least ``count`` requests; returns it."""
+        if not self.config.record_received:
+            raise RuntimeError("this server does not record requests (record_received=False)")
+        if len(self.received) < count:
+            waiter = asyncio.get_running_loop().create_future()
+            self._received_waiters.append((count, waiter))
+            await waiter
+        return self.received
+
+    def _wake_received_waiters(self) -> None:
+        if not self._received_waiters:
+            return
+        have = len(self.received)
+        waiting = []
+        for count, waiter in self._received_waiters:
+            if not waiter.done():
+                if have >= count:
+                    waiter.set_result(None)
+                else:
+                    waiting.append((count, waiter))
+        self._received_waiters = waiting
 
     def orders(self, api_key: str) -> list[dict[str, object]]:
         """Copies of the account's orders, oldest first (``KeyError`` for an unknown key)."""

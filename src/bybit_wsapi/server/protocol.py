@@ -9,7 +9,7 @@ Every operation, its parameters, batch caps and rate limits come from the spec's
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
@@ -131,6 +131,8 @@ class Engine:
         self.config = config
         self.faults = faults
         self.received: list[Received] = []
+        self.on_received: Callable[[], None] | None = None
+        """Called after each new entry of ``received``."""
         self.validator = ParamsValidator()
         self.operations = _operations(config.rate_limits)
         self._accounts = {key: Secret(secret) for key, secret in config.accounts.items()}
@@ -268,6 +270,8 @@ class Engine:
         params: dict[str, object] = args[0]
         if self.config.record_received:
             self.received.append(Received(api_key, name, echo, params))
+            if self.on_received is not None:
+                self.on_received()
 
         category = params.get(CATEGORY_FIELD)
         if op.categories is not None:

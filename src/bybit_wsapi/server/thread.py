@@ -65,6 +65,13 @@ class ServerThread:
         """A snapshot of the account's orders."""
         return self._call(lambda: self.server.orders(api_key))
 
+    def wait_received(self, count: int) -> list[Received]:
+        """Block until the server received ``count`` order-op requests; returns a snapshot."""
+        return self._run(self._wait_received(count))
+
+    async def _wait_received(self, count: int) -> list[Received]:
+        return list(await self.server.wait_received(count))
+
     def drop_connections(self) -> None:
         """Abort every client connection (no close frame) and wait until they are gone."""
         self._run(self.server.drop_connections())
@@ -117,7 +124,12 @@ class ServerThread:
         if self._loop is None:
             coro.close()
             raise RuntimeError("the server thread is not running")
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(_TIMEOUT)
+        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        try:
+            return future.result(_TIMEOUT)
+        except TimeoutError:
+            future.cancel()
+            raise
 
     def _call(self, function: Callable[[], T]) -> T:
         async def call() -> T:
