@@ -133,7 +133,7 @@ class Engine:
         self.received: list[Received] = []
         self.on_received: Callable[[], None] | None = None
         """Called after each new entry of ``received``."""
-        self.validator = ParamsValidator()
+        self.validator = ParamsValidator(OBJECT_RULES)
         self.operations = _operations(config.rate_limits)
         self._accounts = {key: Secret(secret) for key, secret in config.accounts.items()}
         self._books: dict[str, OrderBook] = {key: OrderBook() for key in config.accounts}
