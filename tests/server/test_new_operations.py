@@ -42,6 +42,15 @@ NEW_OPERATIONS: dict[str, OperationRule] = {
         "batch_max_items": {},
         "rate_limit": {"linear": 5},
     },
+    # A new op whose params have no category: limits and caps use "default".
+    "order.lookup": {
+        "method": "lookup",
+        "params": "OrderResultV5",
+        "action": None,
+        "batch_items": None,
+        "batch_max_items": {},
+        "rate_limit": {"default": 3},
+    },
 }
 
 
@@ -95,3 +104,13 @@ async def test_a_new_operation_without_an_action(
     assert (bad["retCode"], bad["retMsg"]) == (10001, "orderId: expected a string, got int 5")
     assert [r.op for r in server.received] == ["order.query", "order.query"]
     assert server.orders(DEMO_API_KEY) == []
+
+
+async def test_a_new_operation_without_a_category(
+    extended: tuple[LocalServer, ClientConnection],
+) -> None:
+    _, ws = extended
+    reply = await call(ws, order_frame("order.lookup", {"orderId": "a", "orderLinkId": "b"}))
+    assert (reply["retCode"], reply["header"]["X-Bapi-Limit"]) == (0, "3")
+    bad = await call(ws, order_frame("order.lookup", {"orderId": "a"}))
+    assert (bad["retCode"], bad["retMsg"]) == (10001, "orderLinkId: missing required parameter")

@@ -33,7 +33,7 @@ from .frames import (
     reshape_error,
     response_header,
 )
-from .orders import SYMBOL, Action, OrderBook, Outcome
+from .orders import ORDER_ID, ORDER_LINK_ID, SYMBOL, Action, OrderBook, Outcome
 from .ratelimit import RateLimiter, resolve_limit
 from .validation import ParamsValidator, describe
 
@@ -100,8 +100,10 @@ class _Operation:
     batch_items: str | None
     batch_max_items: Mapping[str, int]
     rate_limit: Mapping[str, int]
+    has_category: bool
+    """Whether the params have the category field."""
     categories: frozenset[str] | None
-    """Supported values of the category field (``None``: the params have no category)."""
+    """Its supported values (``None``: any string)."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -274,12 +276,12 @@ class Engine:
                 self.on_received()
 
         category = params.get(CATEGORY_FIELD)
-        if op.categories is not None:
+        if op.has_category:
             if type(category) is not str:
                 problem = self.validator.check(op.params, params, None)
                 msg = problem or f"{CATEGORY_FIELD}: expected a string, got {describe(category)}"
                 return self._error(echo, RetCode.PARAM_ERROR, msg, name, conn_id)
-            if category not in op.categories:
+            if op.categories is not None and category not in op.categories:
                 msg = f"{CATEGORY_FIELD} {category!r} is not supported by {name}"
                 return self._error(echo, RetCode.OP_NOT_FOUND, msg, name, conn_id)
         else:
@@ -336,7 +338,7 @@ class Engine:
                 return self._error(
                     req_id, outcome.code, outcome.msg, op.name, conn_id, header=header
                 )
-            data = {"orderId": outcome.order_id, "orderLinkId": outcome.order_link_id}
+            data = {ORDER_ID: outcome.order_id, ORDER_LINK_ID: outcome.order_link_id}
             return op_reply(req_id, 0, "OK", op.name, conn_id, data=data, header=header)
         results: list[dict[str, str]] = []
         statuses: list[dict[str, object]] = []
@@ -346,14 +348,14 @@ class Engine:
             if index < pending.granted:
                 outcome = book.apply(action, category, item, now_ms)
             else:
-                link = item.get("orderLinkId")
+                link = item.get(ORDER_LINK_ID)
                 link_id = link if isinstance(link, str) else ""
                 outcome = Outcome(RetCode.TOO_MANY_VISITS, _MSG_RATE_LIMITED, "", link_id)
             result = {
                 CATEGORY_FIELD: category,
                 SYMBOL: str(item.get(SYMBOL, "")),
-                "orderId": outcome.order_id,
-                "orderLinkId": outcome.order_link_id,
+                ORDER_ID: outcome.order_id,
+                ORDER_LINK_ID: outcome.order_link_id,
             }
             if action == "create":
                 created = outcome.created_ms
@@ -441,13 +443,11 @@ def _operations(overrides: Mapping[str, Mapping[str, int]]) -> dict[str, _Operat
     operations = {}
     for name, rule in OPERATION_RULES.items():
         category_rule = OBJECT_RULES[rule["params"]]["fields"].get(CATEGORY_FIELD)
-        categories = None
-        if category_rule is not None:
-            values = category_rule.get("values", ())
-            categories = frozenset(str(value) for value in values)
-            if rule["batch_items"] is not None:
-                caps = rule["batch_max_items"]
-                categories = frozenset(c for c in categories if resolve_limit(caps, c) is not None)
+        values = None if category_rule is None else category_rule.get("values")
+        categories = None if values is None else frozenset(str(value) for value in values)
+        if categories is not None and rule["batch_items"] is not None:
+            caps = rule["batch_max_items"]
+            categories = frozenset(c for c in categories if resolve_limit(caps, c) is not None)
         operations[name] = _Operation(
             name=name,
             params=rule["params"],
@@ -455,6 +455,7 @@ def _operations(overrides: Mapping[str, Mapping[str, int]]) -> dict[str, _Operat
             batch_items=rule["batch_items"],
             batch_max_items=rule["batch_max_items"],
             rate_limit={**rule["rate_limit"], **overrides.get(name, {})},
+            has_category=category_rule is not None,
             categories=categories,
         )
     return operations
