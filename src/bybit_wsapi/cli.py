@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
 
 from bybit_wsapi_generated import WS_API_METHODS, WS_API_REQUEST_PARAM_MAP, WS_API_RESPONSE_DATA_MAP
 
+from .errors import BybitWSError
 from .server import cli as server_cli
 
 
@@ -31,12 +33,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("operations", help="list the operations of the WS API")
-    sub.add_parser("demo", help="run the demo")
+    demo = sub.add_parser(
+        "demo",
+        help="place, amend and cancel orders against the local server (or testnet)",
+        description="A tour of the WS API: pre-connect, create, amend, cancel, a batch with a "
+        "failing item, and a caught API error, each printed with its round-trip time.",
+    )
+    demo.add_argument(
+        "--testnet",
+        action="store_true",
+        help="use Bybit testnet with BYBIT_API_KEY and BYBIT_API_SECRET from the environment",
+    )
     serve = sub.add_parser("serve", help="run the local Bybit WS API server (prints its URL)")
     server_cli.add_arguments(serve)
     args = parser.parse_args(argv)
     if args.command == "serve":
         return server_cli.run(args, serve)
-    if args.command in ("operations", "demo"):
-        sys.stdout.write(operations_table() + "\n")
+    if args.command == "demo":
+        from .demo import run_demo  # noqa: PLC0415 - starts the server machinery only when asked
+
+        try:
+            return asyncio.run(run_demo(testnet=args.testnet))
+        except BybitWSError as error:
+            sys.stderr.write(f"demo failed: {error}\n")
+            return 1
+    sys.stdout.write(operations_table() + "\n")
     return 0

@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -355,20 +355,16 @@ class TradeConnection:
                 ) as session,
             ):
                 return await self._run(session, reconnecting=reconnecting)
-        except _FatalConnectError as fatal:
-            self._give_up(fatal.error)
-            return "fatal"
-        except Exception as exc:  # the session's task group wraps errors in ExceptionGroups
-            error = _leaf(exc)
-            if isinstance(error, WebSocketUpgradeError) and _fatal_status(
-                error.response.status_code
-            ):
+        except Exception as exc:  # errors leave the session's task group inside ExceptionGroups
+            leaves = list(_leaves(exc))
+            fatal = next((e for e in leaves if isinstance(e, _FatalConnectError)), None)
+            if fatal is not None:
+                self._give_up(fatal.error)
+                return "fatal"
+            error = leaves[0]
+            if isinstance(error, WebSocketUpgradeError) and _fatal_status(error.response.status_code):
                 code = error.response.status_code
-                self._give_up(
-                    WSConnectionError(
-                        f"{self.options.url} refused the WebSocket upgrade: HTTP {code}"
-                    )
-                )
+                self._give_up(WSConnectionError(f"{self.options.url} refused the WebSocket upgrade: HTTP {code}"))
                 return "fatal"
             self._last_error = error
             logger.warning("connection to %s failed: %s", self.options.url, _describe(error))
@@ -542,7 +538,7 @@ class TradeConnection:
                     return
                 self._dispatch(text, now)
         except Exception as exc:
-            self._finish("lost", f"the connection was lost ({_describe(_leaf(exc))})")
+            self._finish("lost", f"the connection was lost ({_describe(next(_leaves(exc)))})")
 
     def _dispatch(self, text: str, received_at: float) -> None:
         message = decode(text)
@@ -633,11 +629,13 @@ class TradeConnection:
             self._finish("restart", reason)
 
 
-def _leaf(exc: BaseException) -> BaseException:
-    """The first non-group exception inside (possibly nested) exception groups."""
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    return exc
+def _leaves(exc: BaseException) -> Iterator[BaseException]:
+    """The exceptions inside (possibly nested) exception groups, or ``exc`` itself."""
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            yield from _leaves(inner)
+    else:
+        yield exc
 
 
 def _describe(exc: BaseException) -> str:
