@@ -6,6 +6,7 @@ package, so stale files never survive and a failure never leaves half-written ou
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,6 +41,9 @@ def write_package(files: Mapping[str, str], out: Path) -> None:
     Raises:
         UnsafeOutputError: ``out`` exists and holds files that were not generated.
     """
+    out = Path(os.path.abspath(out))  # "." and ".." have no name to derive the staging folder from
+    if not out.name:
+        raise UnsafeOutputError(f"{out} cannot be replaced; name a package folder")
     if out.exists():
         if not out.is_dir():
             raise UnsafeOutputError(f"{out} is not a folder")
@@ -81,6 +85,6 @@ def compare_package(files: Mapping[str, str], out: Path) -> list[str]:
             problems.append(f"{out / name}: not generated from the spec (stale file)")
         elif name not in on_disk:
             problems.append(f"{out / name}: missing")
-        elif (out / name).read_text(encoding="utf-8") != files[name]:
+        elif (out / name).read_bytes() != files[name].encode("utf-8"):
             problems.append(f"{out / name}: differs from what the spec generates")
     return problems

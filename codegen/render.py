@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import textwrap
@@ -15,7 +14,7 @@ from typing import Any
 import jinja2
 
 from .models import GenerationError, render_models
-from .spec import ACTIONS, Field, Operation, Spec, TypeRef
+from .spec import ACTIONS, Field, Operation, Spec, TypeRef, response_alias_name
 
 __all__ = ["GENERATED_MARKER", "PINNED_TOOLS", "header_line", "render_package"]
 
@@ -93,13 +92,9 @@ def type_params(generics: tuple[str, ...]) -> list[str]:
     return [tv for g, tv in _TYPEVARS.items() if g in generics]
 
 
-def pascal(op: str) -> str:
-    """``order.create-batch`` -> ``OrderCreateBatch``."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[._-]", op))
-
-
 def response_alias(op: Operation) -> str:
-    return f"{pascal(op.op)}Response"
+    """``order.create-batch`` -> ``OrderCreateBatchResponse``."""
+    return response_alias_name(op.op)
 
 
 def docstring(text: str, indent: int = 0) -> str:
@@ -127,6 +122,11 @@ def docstring(text: str, indent: int = 0) -> str:
     return '"""' + "\n".join(
         [lines[0], *(f"{pad}{line}" if line else "" for line in lines[1:-1]), pad + lines[-1]]
     )
+
+
+def doctext(text: str) -> str:
+    """``text`` made safe inside a docstring (no escapes, no closing quotes), on one line."""
+    return " ".join(text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').split())
 
 
 def method_params(op: Operation, spec: Spec) -> str:
@@ -189,6 +189,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         annotation=annotation,
         docstring=docstring,
+        doctext=doctext,
         py_type=py_type,
         pyrepr=repr,
         response_alias=response_alias,

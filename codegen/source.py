@@ -31,39 +31,83 @@ class _Builder:
         self.file = file
         self.loader = loader
         self.errors: list[SpecProblem] = []
+        self.active: set[int] = set()
+        """Ids of the collection nodes being built: an alias to one of them is a cycle."""
 
     def build(self, node: yaml.Node, path: str) -> Any:
         line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            result = YamlMap(line)
-            for key_node, value_node in node.value:
-                key_line = key_node.start_mark.line + 1
-                key = self.build(key_node, path)
-                if not isinstance(key, str):
-                    self.errors.append(
-                        SpecProblem(
-                            self.file, path, f"key {key!r} is not a string; quote it", key_line
-                        )
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            if id(node) in self.active:
+                self.errors.append(
+                    SpecProblem(
+                        self.file, path, "recursive YAML alias (an anchor inside itself)", line
                     )
-                    continue
-                child = f"{path}.{key}" if path else key
-                if key in result:
-                    first = result.key_lines[key]
-                    self.errors.append(
-                        SpecProblem(
-                            self.file,
-                            child,
-                            f"duplicate key '{key}' (first defined on line {first})",
-                            key_line,
-                        )
-                    )
-                    continue
-                result[key] = self.build(value_node, child)
-                result.key_lines[key] = key_line
-            return result
+                )
+                return None
+            self.active.add(id(node))
+            try:
+                return self._build_collection(node, path, line)
+            finally:
+                self.active.discard(id(node))
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except Exception as exc:  # PyYAML's scalar constructors raise ValueError, IndexError, ...
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            self.errors.append(
+                SpecProblem(
+                    self.file,
+                    path,
+                    f"malformed YAML: cannot read {node.value!r} as {tag} ({exc})",
+                    line,
+                )
+            )
+            return None
+
+    def _build_collection(
+        self, node: yaml.MappingNode | yaml.SequenceNode, path: str, line: int
+    ) -> Any:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        result = YamlMap(line)
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.errors.append(
+                    SpecProblem(
+                        self.file,
+                        path,
+                        "merge keys ('<<') are not supported; write the keys out (or use from:/extends:)",
+                        key_line,
+                    )
+                )
+                continue
+            key = self.build(key_node, path)
+            if not isinstance(key, str):
+                self.errors.append(
+                    SpecProblem(self.file, path, f"key {key!r} is not a string; quote it", key_line)
+                )
+                continue
+            child = f"{path}.{key}" if path else key
+            if key in result:
+                first = result.key_lines[key]
+                self.errors.append(
+                    SpecProblem(
+                        self.file,
+                        child,
+                        f"duplicate key '{key}' (first defined on line {first})",
+                        key_line,
+                    )
+                )
+                continue
+            value = self.build(value_node, child)
+            if isinstance(value, YamlMap):
+                # A nested mapping is reported at the key that names it, not at its first key.
+                value.line = key_line
+            result[key] = value
+            result.key_lines[key] = key_line
+        return result
 
 
 def load_yaml(text: str, file: str) -> Any:
@@ -72,7 +116,13 @@ def load_yaml(text: str, file: str) -> Any:
     Raises:
         InvalidSpecError: the text is not valid YAML, is empty, or repeats a key in a mapping.
     """
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # raised at once for a non-printable character
+        at = text.count("\n", 0, exc.position) + 1
+        raise InvalidSpecError(
+            [SpecProblem(file, "", f"malformed YAML: {_reader_problem(exc)}", at)]
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -93,3 +143,9 @@ def load_yaml(text: str, file: str) -> Any:
     if builder.errors:
         raise InvalidSpecError(builder.errors)
     return value
+
+
+def _reader_problem(exc: yaml.reader.ReaderError) -> str:
+    char = exc.character
+    code = ord(char) if isinstance(char, str) else char
+    return f"unacceptable character #x{code:04x}: {exc.reason}"

@@ -11,7 +11,7 @@ import difflib
 import hashlib
 import keyword
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +33,7 @@ __all__ = [
     "TypeRef",
     "load_spec",
     "parse_spec",
+    "response_alias_name",
 ]
 
 FORMAT_VERSION = 1
@@ -56,7 +57,34 @@ RESERVED_NAMES = (
     "WSAPISender",
     "WSAPIMethods",
     "SPEC_SHA256",
+    # defined by the tables module (all of them land in the package namespace)
+    "API_PATH",
+    "CATEGORY_FIELD",
+    "FieldRule",
+    "OBJECT_RULES",
+    "ObjectRule",
+    "OPERATION_RULES",
+    "OperationRule",
+    "REQUEST_FRAME_RULE",
+    # imported or defined next to the spec's names in the generated modules
+    "ABC",
+    "Any",
+    "Awaitable",
+    "Final",
+    "Generic",
+    "Literal",
+    "Mapping",
+    "NotRequired",
+    "Required",
+    "TypeAlias",
+    "TypedDict",
+    "TypeVar",
+    "TData",
+    "TOperation",
+    "TParams",
+    "TRetExtInfo",
 )
+"""Names the generated package defines or imports itself; a spec type or enum may not take them."""
 _OP_RE = re.compile(r"^[a-z][a-z0-9]*([._-][a-z0-9]+)*$")
 _METHOD_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _TYPE_NAME_RE = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
@@ -232,8 +260,24 @@ def parse_spec(text: str, file: str) -> Spec:
 
 
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    names = list(candidates)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if not close:
+        # A spec name is often a word with a prefix and suffix around it: 'Sides' -> 'OrderSideV5'.
+        stem = name.lower().removesuffix("s")
+        if len(stem) >= 3:
+            containing = [c for c in names if stem in c.lower()]
+            ratio = {
+                c: difflib.SequenceMatcher(None, name.lower(), c.lower()).ratio()
+                for c in containing
+            }
+            close = sorted(containing, key=lambda c: -ratio[c])[:1]
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def response_alias_name(op: str) -> str:
+    """The generated alias of an operation's reply: ``order.create-batch`` -> ``OrderCreateBatchResponse``."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[._-]", op)) + "Response"
 
 
 class _Checker:
@@ -247,6 +291,9 @@ class _Checker:
         self.raw_types: dict[str, tuple[YamlMap, str]] = {}
         self.types: dict[str, ObjectType | None] = {}
         self.resolving: list[str] = []
+        self.invalid: set[str] = set()
+        """Enums and types that are declared but have errors: references to them are not errors."""
+        self.frame_names: set[str] = set()
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -404,6 +451,7 @@ class _Checker:
             return
         for name, raw in enums.items():
             path = f"enums.{name}"
+            self.invalid.add(name)  # until it has passed every check below
             if not self.check_type_name(name, path, enums):
                 continue
             m = self.mapping(raw, path, enums, name)
@@ -444,6 +492,7 @@ class _Checker:
                 continue
             if description is not None:
                 self.enums[name] = EnumDef(name, description, kind, tuple(values))
+                self.invalid.discard(name)
 
     def check_type_name(self, name: str, path: str, parent: YamlMap) -> bool:
         if not _TYPE_NAME_RE.match(name) or keyword.iskeyword(name):
@@ -464,6 +513,8 @@ class _Checker:
             return
         for name, raw in types.items():
             path = f"types.{name}"
+            if name not in self.enums:
+                self.invalid.add(name)  # until it is collected below
             if not self.check_type_name(name, path, types):
                 continue
             if name in self.enums:
@@ -474,6 +525,7 @@ class _Checker:
                 m, path, ("description",), ("extends", "omit", "fields", "require_any")
             ):
                 self.raw_types[name] = (m, path)
+                self.invalid.discard(name)
 
     def resolve_type(self, name: str) -> ObjectType | None:
         """Resolve ``extends``/``omit``/``from`` into a flat field list (memoised)."""
@@ -497,7 +549,9 @@ class _Checker:
         m, path = self.raw_types[name]
         description = self.text(m, "description", path)
         fields: dict[str, Field] = {}
+        failed: set[str] = set()  # fields with errors of their own: they exist for require_any
         ok = description is not None
+        base: ObjectType | None = None
         if "extends" in m:
             base = self.lookup_type(m["extends"], f"{path}.extends", m, "extends")
             if base is None:
@@ -509,7 +563,7 @@ class _Checker:
                 self.error(f"{path}.omit", "'omit' needs 'extends'", m, "omit")
                 ok = False
             for omitted in self.name_list(m["omit"], f"{path}.omit", m, "omit"):
-                if fields and omitted not in fields:
+                if base is not None and omitted not in fields:
                     self.error(
                         f"{path}.omit",
                         f"'{omitted}' is not a field of {m['extends']}{_did_you_mean(omitted, fields)}",
@@ -532,16 +586,20 @@ class _Checker:
             )
             if parsed is None:
                 ok = False
+                failed.add(field_name)
             else:
                 fields[field_name] = parsed
-        require_any = self.check_require_any(m, path, fields)
+        # Without its base the type's fields are unknown: do not report require_any against them.
+        known = None if "extends" in m and base is None else {*fields, *failed}
+        require_any = self.check_require_any(m, path, known)
         if not ok or require_any is None or description is None:
             return None
         return ObjectType(name, description, tuple(fields.values()), require_any)
 
     def check_require_any(
-        self, m: YamlMap, path: str, fields: Mapping[str, Field]
+        self, m: YamlMap, path: str, fields: Container[str] | None
     ) -> tuple[tuple[str, ...], ...] | None:
+        """The ``require_any`` groups; ``fields`` is ``None`` when the type's fields are unknown."""
         raw = m.get("require_any", [])
         if not isinstance(raw, list):
             self.error(
@@ -553,8 +611,11 @@ class _Checker:
             return None
         groups: list[tuple[str, ...]] = []
         for i, group in enumerate(raw):
+            before = len(self.errors)
             names = self.name_list(group, f"{path}.require_any[{i}]", m, "require_any")
-            missing = [n for n in names if n not in fields]
+            if len(self.errors) > before:
+                return None
+            missing = [n for n in names if fields is not None and n not in fields]
             if len(names) < 2 or missing:
                 what = (
                     f"unknown field '{missing[0]}'"
@@ -577,6 +638,8 @@ class _Checker:
                 parent,
                 key,
             )
+            return None
+        if name in self.invalid:
             return None
         if name not in self.raw_types:
             self.error(
@@ -659,6 +722,8 @@ class _Checker:
                 return None
             return TypeRef("primitive", value)
         if kind == "enum":
+            if value in self.invalid:
+                return None
             if value not in self.enums:
                 extra = (
                     " (it is an object type: use ref:)"
@@ -763,6 +828,7 @@ class _Checker:
                     f"{path}.name", f"'{name}' is already defined under types or enums", m, "name"
                 )
             return None
+        self.frame_names.add(name)
         fields = [
             self.check_field(n, raw, f"{path}.fields.{n}", fm, allow_generic=True)
             for n, raw in fm.items()
@@ -790,6 +856,7 @@ class _Checker:
             self.error("operations", "the spec defines no operations", root, "operations")
         result: list[Operation] = []
         methods: dict[str, str] = {}
+        aliases: dict[str, str] = {}  # generated reply alias -> its operation
         for op, raw in ops.items():
             path = f"operations.{op}"
             if not _OP_RE.match(op) or op in RESERVED_OPS:
@@ -800,6 +867,17 @@ class _Checker:
                 )
                 self.error(path, f"'{op}' {why}", ops, op)
                 continue
+            alias = response_alias_name(op)
+            taken = self.alias_owner(alias, aliases)
+            if taken is not None:
+                self.error(
+                    path,
+                    f"its reply alias '{alias}' is already taken by {taken}; rename one of them",
+                    ops,
+                    op,
+                )
+                continue
+            aliases[alias] = op
             m = self.mapping(raw, path, ops, op)
             if m is None:
                 continue
@@ -820,6 +898,18 @@ class _Checker:
             methods[operation.method] = op
             result.append(operation)
         return tuple(result)
+
+    def alias_owner(self, alias: str, aliases: Mapping[str, str]) -> str | None:
+        """What already uses the name ``alias`` in the generated package, if anything."""
+        if alias in aliases:
+            return f"operation '{aliases[alias]}'"
+        if alias in self.raw_types or alias in self.enums or alias in self.invalid:
+            return "a type or enum"
+        if alias in self.frame_names:
+            return "an envelope frame"
+        if alias in RESERVED_NAMES:
+            return "the generated module"
+        return None
 
     def check_operation(
         self, op: str, m: YamlMap, path: str, category_field: str | None
