@@ -1,0 +1,281 @@
+"""The add-an-operation workflow of schema/README.md, end to end on a copy of the spec.
+
+Add types and an operation to the YAML, regenerate into a temporary package, and the new method,
+overload, alias and tables exist at runtime and type-check, with nothing hand-written changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import mypy.api
+import pytest
+
+from .helpers import (
+    GENERATED,
+    SPEC_TEXT,
+    replace_once,
+    run_codegen,
+    run_codegen_many,
+    snapshot,
+)
+
+NEW_TYPES = """\
+  CancelAllOrdersParamsV5:
+    description: "Parameters of order.cancel-all: a category and, optionally, one symbol."
+    fields:
+      category: {enum: CategoryV5, required: true, description: Product type.}
+      symbol: {from: OrderParamsV5, required: false}
+
+  CancelAllOrdersResultV5:
+    description: data of order.cancel-all.
+    fields:
+      list: {array: {ref: OrderResultV5}, required: true, description: The cancelled orders.}
+
+"""
+
+NEW_OPERATION = """
+  order.cancel-all:
+    method: cancel_all_orders
+    doc: Cancel every open order of a category, or of one symbol.
+    params: CancelAllOrdersParamsV5
+    data: CancelAllOrdersResultV5
+    ret_ext_info: EmptyRetExtInfoV5
+"""
+
+CASE = '''\
+"""The new operation, through its method and through send_ws_api_request."""
+
+from typing import Literal, assert_type
+
+from bybit_wsapi_generated import (
+    WS_KEY_MAP,
+    CancelAllOrdersResultV5,
+    EmptyRetExtInfoV5,
+    OrderCancelAllResponse,
+    OrderCancelResponse,
+    WSAPIMethods,
+    WSAPISender,
+)
+
+
+async def new_method(client: WSAPIMethods) -> None:
+    r = await client.cancel_all_orders({"category": "linear"})
+    assert_type(r, OrderCancelAllResponse)
+    assert_type(r["data"], CancelAllOrdersResultV5)
+    assert_type(r["data"]["list"][0]["orderId"], str)
+    assert_type(r["op"], Literal["order.cancel-all"])
+    assert_type(r["retExtInfo"], EmptyRetExtInfoV5)
+    assert_type(r["meta"]["serverTimeMs"], int | None)
+    one = await client.cancel_all_orders({"category": "spot", "symbol": "BTCUSDT"}, timeout=1.0)
+    assert_type(one, OrderCancelAllResponse)
+    await client.cancel_all_orders({"category": "futures"})  # type: ignore[typeddict-item]
+    await client.cancel_all_orders({"category": "spot", "side": "Buy"})  # type: ignore[typeddict-unknown-key]
+
+
+async def new_overload(ws: WSAPISender) -> None:
+    r = await ws.send_ws_api_request(
+        WS_KEY_MAP.v5_private_trade, "order.cancel-all", {"category": "inverse"}
+    )
+    assert_type(r, OrderCancelAllResponse)
+    assert_type(r["data"]["list"][0]["orderLinkId"], str)
+    old = await ws.send_ws_api_request(
+        WS_KEY_MAP.v5_private_trade,
+        "order.cancel",
+        {"category": "linear", "symbol": "BTCUSDT", "orderId": "1"},
+    )
+    assert_type(old, OrderCancelResponse)
+    await ws.send_ws_api_request(  # type: ignore[call-overload]
+        WS_KEY_MAP.v5_private_trade, "order.cancel-all", {"symbol": "BTCUSDT"}
+    )
+'''
+
+PROBE = """\
+import json, bybit_wsapi_generated as g
+from bybit_wsapi_generated import tables
+print(json.dumps({
+    "file": g.__file__,
+    "sha256": g.SPEC_SHA256,
+    "methods": dict(g.WS_API_METHODS),
+    "operations": list(g.WS_API_OPERATIONS),
+    "has_method": callable(getattr(g.WSAPIMethods, "cancel_all_orders", None)),
+    "alias": str(g.OrderCancelAllResponse),
+    "required": sorted(g.CancelAllOrdersParamsV5.__required_keys__),
+    "optional": sorted(g.CancelAllOrdersParamsV5.__optional_keys__),
+    "params": g.WS_API_REQUEST_PARAM_MAP["order.cancel-all"].__name__,
+    "data": g.WS_API_RESPONSE_DATA_MAP["order.cancel-all"].__name__,
+    "rule": tables.OPERATION_RULES["order.cancel-all"],
+    "symbol_rule": tables.OBJECT_RULES["CancelAllOrdersParamsV5"]["fields"]["symbol"],
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def workflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Edit a copy of the spec, regenerate into a temporary package, then check and import it."""
+    base = tmp_path_factory.mktemp("add-operation")
+    spec = base / "spec" / "ws_api.yaml"
+    spec.parent.mkdir()
+    text = replace_once(SPEC_TEXT, "\ntypes:\n", "\ntypes:\n" + NEW_TYPES)
+    assert text.rstrip().endswith("rate_limit: {linear: 10, inverse: 10, option: 10, spot: 20}")
+    spec.write_text(text.rstrip("\n") + "\n" + NEW_OPERATION, encoding="utf-8")
+    pkg = base / "pkg" / "bybit_wsapi_generated"
+    repo_before = snapshot(GENERATED)
+
+    generated = run_codegen("--spec", str(spec), "--out", str(pkg))
+    assert generated.returncode == 0, generated.stderr
+
+    checks = run_codegen_many(
+        {
+            "new": ["--check", "--spec", str(spec), "--out", str(pkg)],
+            "repo": ["--check", "--spec", str(spec)],
+        }
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    probe = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env={**env, "PYTHONPATH": str(pkg.parent)},
+        cwd=base,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert probe.returncode == 0, probe.stderr
+    return {
+        "base": base,
+        "spec": spec,
+        "pkg": pkg,
+        "checks": checks,
+        "runtime": json.loads(probe.stdout),
+        "repo_unchanged": snapshot(GENERATED) == repo_before,
+    }
+
+
+def test_the_new_package_is_what_was_imported(workflow: dict[str, object]) -> None:
+    runtime = workflow["runtime"]
+    assert isinstance(runtime, dict)
+    pkg = workflow["pkg"]
+    assert isinstance(pkg, Path)
+    assert Path(runtime["file"]).samefile(pkg / "__init__.py")
+    spec = workflow["spec"]
+    assert isinstance(spec, Path)
+    assert runtime["sha256"] == hashlib.sha256(spec.read_bytes()).hexdigest()
+
+
+def test_runtime_has_the_new_operation(workflow: dict[str, object]) -> None:
+    runtime = workflow["runtime"]
+    assert isinstance(runtime, dict)
+    assert runtime["operations"][-1] == "order.cancel-all"
+    assert runtime["methods"]["order.cancel-all"] == "cancel_all_orders"
+    assert len(runtime["methods"]) == len(runtime["operations"]) == 7
+    assert runtime["has_method"] is True
+    assert runtime["alias"].endswith(
+        "WSAPIResponse[bybit_wsapi_generated.models.CancelAllOrdersResultV5, "
+        "typing.Literal['order.cancel-all'], bybit_wsapi_generated.models.EmptyRetExtInfoV5]"
+    )
+    assert runtime["required"] == ["category"]
+    assert runtime["optional"] == ["symbol"]
+    assert (runtime["params"], runtime["data"]) == (
+        "CancelAllOrdersParamsV5",
+        "CancelAllOrdersResultV5",
+    )
+
+
+def test_tables_describe_the_new_operation(workflow: dict[str, object]) -> None:
+    runtime = workflow["runtime"]
+    assert isinstance(runtime, dict)
+    assert runtime["rule"] == {
+        "method": "cancel_all_orders",
+        "params": "CancelAllOrdersParamsV5",
+        "action": None,
+        "batch_items": None,
+        "batch_max_items": {},
+        "rate_limit": {},
+    }
+    # copied with from: (pattern and max_length included), but optional here
+    assert runtime["symbol_rule"] == {
+        "type": "string",
+        "required": False,
+        "max_length": 64,
+        "pattern": "^[A-Z0-9][A-Z0-9-]*$",
+    }
+
+
+def test_check_accepts_the_new_package_and_flags_the_stale_one(
+    workflow: dict[str, object],
+) -> None:
+    checks = workflow["checks"]
+    assert isinstance(checks, dict)
+    assert checks["new"].returncode == 0, checks["new"].stderr
+    repo = checks["repo"]
+    assert repo.returncode == 1
+    stale = {line.rsplit(": ", 1)[0] for line in repo.stderr.splitlines()[:-1]}
+    assert stale == {
+        f"generated/bybit_wsapi_generated/{name}"
+        for name in ("__init__.py", "envelope.py", "models.py", "operations.py", "tables.py")
+    }, repo.stderr
+    assert workflow["repo_unchanged"] is True
+
+
+def test_the_new_operation_type_checks(
+    workflow: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg = workflow["pkg"]
+    assert isinstance(pkg, Path)
+    case = tmp_path / "cases" / "check_cancel_all.py"
+    case.parent.mkdir()
+    case.write_text(CASE, encoding="utf-8")
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\n", encoding="utf-8")
+    # Away from the repository: no pyproject.toml, no src:generated path, no site-packages,
+    # so bybit_wsapi_generated can only resolve to the temporary package.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MYPYPATH", str(pkg.parent))
+    out, err, status = mypy.api.run(
+        [
+            "--config-file",
+            str(config),
+            "--strict",
+            "--enable-error-code",
+            "ignore-without-code",
+            "--warn-unused-ignores",
+            "--no-site-packages",
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            "--no-pretty",
+            str(case),
+        ]
+    )
+    assert status == 0, f"{out}{err}"
+    assert "no issues found in 1 source file" in out, out
+
+
+def test_the_case_would_fail_against_the_repositorys_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control: the same case does not type-check without the new operation."""
+    case = tmp_path / "check_cancel_all.py"
+    case.write_text(CASE, encoding="utf-8")
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MYPYPATH", str(GENERATED.parent))
+    out, _, status = mypy.api.run(
+        [
+            "--config-file",
+            str(config),
+            "--strict",
+            "--no-site-packages",
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            "--no-pretty",
+            str(case),
+        ]
+    )
+    assert status == 1
+    assert 'Module "bybit_wsapi_generated" has no attribute "OrderCancelAllResponse"' in out
