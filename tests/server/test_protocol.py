@@ -105,13 +105,8 @@ async def test_max_connections_per_key() -> None:
         async with await open_ws(server.url) as second:
             assert (await call(second, auth_frame()))["retCode"] == 10003
             await first.close()
-            await asyncio.wait_for(_until(lambda: server.connection_count == 1), TIMEOUT)
+            await asyncio.wait_for(server.wait_connections(1), TIMEOUT)
             assert (await call(second, auth_frame()))["retCode"] == 0
-
-
-async def _until(predicate: Any) -> None:
-    while not predicate():
-        await asyncio.sleep(0.005)
 
 
 # ---- ping ------------------------------------------------------------------------------------

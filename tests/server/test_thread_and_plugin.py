@@ -38,6 +38,9 @@ def test_thread_runner() -> None:
             assert handle.wait_received(1) == handle.received
             handle.faults.restarting = True
             assert sync_call(ws, order_frame("order.create", limit_order()))["retCode"] == 10019
+            with connect(handle.url):
+                handle.wait_connections(2)
+            handle.wait_connections(1)
             handle.drop_connections()
             with pytest.raises(ConnectionClosed):
                 ws.recv(timeout=TIMEOUT)

@@ -8,6 +8,7 @@ import dataclasses
 import logging
 import random
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -53,6 +54,32 @@ class _Connection:
         self.ws.transport.close()
 
 
+class _Conditions:
+    """Futures that resolve once a condition on the server's state holds (no polling)."""
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
+
+    async def wait(self, condition: Callable[[], bool]) -> None:
+        if not condition():
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiting.append((condition, waiter))
+            await waiter
+
+    def check(self) -> None:
+        """Re-test the conditions: call after every change they may depend on."""
+        if self._waiting:
+            waiting = []
+            for condition, waiter in self._waiting:
+                if waiter.done():
+                    continue
+                if condition():
+                    waiter.set_result(None)
+                else:
+                    waiting.append((condition, waiter))
+            self._waiting = waiting
+
+
 class LocalServer:
     """A Bybit ``/v5/trade`` server on localhost: ``async with LocalServer(config) as server``.
 
@@ -69,8 +96,8 @@ class LocalServer:
         self._server: Server | None = None
         self._url: str | None = None
         self._connections: dict[ServerConnection, _Connection] = {}
-        self._received_waiters: list[tuple[int, asyncio.Future[None]]] = []
-        self._engine.on_received = self._wake_received_waiters
+        self._conditions = _Conditions()
+        self._engine.on_received = self._conditions.check
 
     @property
     def url(self) -> str:
@@ -97,24 +124,12 @@ class LocalServer:
         """Wait until ``received`` holds at least ``count`` requests; returns it."""
         if not self.config.record_received:
             raise RuntimeError("this server does not record requests (record_received=False)")
-        if len(self.received) < count:
-            waiter = asyncio.get_running_loop().create_future()
-            self._received_waiters.append((count, waiter))
-            await waiter
+        await self._conditions.wait(lambda: len(self.received) >= count)
         return self.received
 
-    def _wake_received_waiters(self) -> None:
-        if not self._received_waiters:
-            return
-        have = len(self.received)
-        waiting = []
-        for count, waiter in self._received_waiters:
-            if not waiter.done():
-                if have >= count:
-                    waiter.set_result(None)
-                else:
-                    waiting.append((count, waiter))
-        self._received_waiters = waiting
+    async def wait_connections(self, count: int) -> None:
+        """Wait until exactly ``count`` client connections are open (e.g. after a reconnect)."""
+        await self._conditions.wait(lambda: len(self._connections) == count)
 
     def orders(self, api_key: str) -> list[dict[str, object]]:
         """Copies of the account's orders, oldest first (``KeyError`` for an unknown key)."""
@@ -185,6 +200,7 @@ class LocalServer:
         session = self._engine.open_session()
         connection = _Connection(ws, session, idle_timeout or self.config.idle_timeout)
         self._connections[ws] = connection
+        self._conditions.check()
         watchdog = asyncio.create_task(self._watch_idle(connection))
         LOG.debug("connection %s opened", session.conn_id)
         try:
@@ -199,6 +215,7 @@ class LocalServer:
             self._engine.close_session(session)
             del self._connections[ws]
             connection.closed.set()
+            self._conditions.check()
             LOG.debug("connection %s closed", session.conn_id)
 
     async def _receive(self, connection: _Connection) -> None:

@@ -72,6 +72,10 @@ class ServerThread:
     async def _wait_received(self, count: int) -> list[Received]:
         return list(await self.server.wait_received(count))
 
+    def wait_connections(self, count: int) -> None:
+        """Block until exactly ``count`` client connections are open."""
+        self._run(self.server.wait_connections(count))
+
     def drop_connections(self) -> None:
         """Abort every client connection (no close frame) and wait until they are gone."""
         self._run(self.server.drop_connections())
