@@ -19,7 +19,7 @@ WsKey: TypeAlias = Literal["v5PrivateTrade"]
 class WS_KEY_MAP:  # noqa: N801 - named as in the Node SDK
     """Connection names, as the Node SDK's ``WS_KEY_MAP``."""
 
-    v5_private_trade: Final = "v5PrivateTrade"
+    v5_private_trade: Final[WsKey] = "v5PrivateTrade"
 
 
 TParams = TypeVar("TParams")
