@@ -73,13 +73,16 @@ def milliseconds(value: object) -> int | None:
     return None
 
 
-def _with_req_id(req_id: str | None, frame: dict[str, object]) -> dict[str, object]:
-    return frame if req_id is None else {"reqId": req_id, **frame}
+def _start(req_id: str | None) -> dict[str, object]:
+    """A reply's first key: ``reqId``, only when the request had one."""
+    return {} if req_id is None else {"reqId": req_id}
 
 
 def auth_reply(req_id: str | None, code: int, msg: str, conn_id: str) -> dict[str, object]:
     """The reply to ``auth``: ``{reqId?, retCode, retMsg, op: "auth", connId}``."""
-    return _with_req_id(req_id, {"retCode": code, "retMsg": msg, "op": "auth", "connId": conn_id})
+    frame = _start(req_id)
+    frame.update(retCode=code, retMsg=msg, op="auth", connId=conn_id)
+    return frame
 
 
 def pong(now_ms: int, conn_id: str) -> dict[str, object]:
@@ -113,16 +116,16 @@ def op_reply(
 ) -> dict[str, object]:
     """The reply to an operation (§5.1): ``data`` and ``retExtInfo`` default to ``{}``;
     ``header`` is left out when ``None``."""
-    if data is _EMPTY:
-        data = {}
-    if ret_ext_info is _EMPTY:
-        ret_ext_info = {}
-    frame: dict[str, object] = {"retCode": code, "retMsg": msg, "op": op, "data": data}
-    frame["retExtInfo"] = ret_ext_info
+    frame = _start(req_id)
+    frame["retCode"] = code
+    frame["retMsg"] = msg
+    frame["op"] = op
+    frame["data"] = {} if data is _EMPTY else data
+    frame["retExtInfo"] = {} if ret_ext_info is _EMPTY else ret_ext_info
     if header is not None:
         frame["header"] = header
     frame["connId"] = conn_id
-    return _with_req_id(req_id, frame)
+    return frame
 
 
 def frame_error(req_id: str | None, msg: str, op: str, conn_id: str) -> dict[str, object]:

@@ -97,16 +97,12 @@ class OrderBook:
             return _failure(duplicate or RetCode.DUPLICATE_ORDER_LINK_ID, params)
         order_id = self._new_order_id()
         now = str(now_ms)
-        order: dict[str, object] = dict(params)
-        order.setdefault("price", "")
-        order.update(
-            category=category,
-            orderId=order_id,
-            orderLinkId=link_id,
-            status=NEW,
-            createdTime=now,
-            updatedTime=now,
-        )
+        order: dict[str, object] = {"price": "", **params}
+        order[CATEGORY] = category
+        order[ORDER_ID] = order_id
+        order[ORDER_LINK_ID] = link_id
+        order[STATUS] = NEW
+        order["createdTime"] = order["updatedTime"] = now
         self._by_id[order_id] = order
         if link_id:
             self._by_link_id[link_id] = order_id
