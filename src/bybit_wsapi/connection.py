@@ -362,9 +362,15 @@ class TradeConnection:
                 self._give_up(fatal.error)
                 return "fatal"
             error = leaves[0]
-            if isinstance(error, WebSocketUpgradeError) and _fatal_status(error.response.status_code):
+            if isinstance(error, WebSocketUpgradeError) and _fatal_status(
+                error.response.status_code
+            ):
                 code = error.response.status_code
-                self._give_up(WSConnectionError(f"{self.options.url} refused the WebSocket upgrade: HTTP {code}"))
+                self._give_up(
+                    WSConnectionError(
+                        f"{self.options.url} refused the WebSocket upgrade: HTTP {code}"
+                    )
+                )
                 return "fatal"
             self._last_error = error
             logger.warning("connection to %s failed: %s", self.options.url, _describe(error))

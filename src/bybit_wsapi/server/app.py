@@ -31,6 +31,13 @@ _CLOSE_TIMEOUT = 2.0
 """Seconds to wait for a client's close frame after the server closes a connection."""
 
 
+class _NoFrameLogger(logging.LoggerAdapter[logging.Logger]):
+    """websockets logs every frame at DEBUG, auth signatures included: never enable that level."""
+
+    def isEnabledFor(self, level: int) -> bool:  # noqa: N802 (the logging API's name)
+        return level > logging.DEBUG and self.logger.isEnabledFor(level)
+
+
 def _now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -149,7 +156,7 @@ class LocalServer:
             ping_interval=None,
             max_size=config.max_frame_bytes,
             close_timeout=_CLOSE_TIMEOUT,
-            logger=logging.getLogger("bybit_wsapi.server.websockets"),
+            logger=_NoFrameLogger(logging.getLogger("bybit_wsapi.server.websockets")),
         )
         port = self._server.sockets[0].getsockname()[1]
         host = f"[{config.host}]" if ":" in config.host else config.host
