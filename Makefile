@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv demo test generate check lint typecheck serve clean
+.PHONY: venv demo test bench generate check lint typecheck serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,13 @@ demo: venv  ## the README's main command: the demo against the local server
 
 test: venv  ## every test (the README's test command)
 	$(PY) -m pytest
+
+$(VENV)/.bench: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.bench  ## latency, throughput, cost: ours vs raw websockets/httpx-ws, pybit, Node SDK
+	$(PY) -m tests.bench $(BENCH_ARGS)
 
 generate: venv  ## regenerate generated/ from schema/ws_api.yaml
 	$(PY) -m codegen
