@@ -7,9 +7,8 @@ raw send (``_send_ws_api_request``) and the lifecycle around it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from types import TracebackType
 from typing import Any, Self, TypedDict, Unpack
 
@@ -177,8 +176,8 @@ class WebsocketClient(WSAPISender):
         operation: WSAPIOperation,
         params: Mapping[str, Any],
         timeout: float | None,
-    ) -> asyncio.Future[Any]:
-        """Queue the request now; the future settles with its reply or a ``BybitWSError``."""
+    ) -> Awaitable[Any]:
+        """Queue the request now; awaiting the result gives its reply or a ``BybitWSError``."""
         if ws_key != WS_KEY_MAP.v5_private_trade:
             raise ConfigurationError(
                 f"the WS API runs on {WS_KEY_MAP.v5_private_trade!r}, not {ws_key!r}"

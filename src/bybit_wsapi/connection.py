@@ -4,12 +4,16 @@ Task layout (httpx-ws requires one task to enter and exit a session, and one rec
 
 - the **supervisor** task connects (``async with aconnect_ws``), authenticates, sends JSON
   heartbeats, and reconnects with backoff; it alone enters and exits the session;
-- a **reader** task per session receives every frame and settles the matching request;
-- a **writer** task per session sends queued requests in order, stamping each with a fresh
-  timestamp just before it leaves.
+- httpx-ws's own receive task parses each frame and, through :class:`~.transport.TradeSession`,
+  settles the matching request at once; a **reader** task per session waits for the close or
+  network error that ends the session;
+- every request queues in an outbox at once; awaited at once while the session is authenticated
+  and the line is idle (nothing queued or being written), it is written by the awaiting task
+  itself; otherwise a **writer** task per session sends queued requests in order, several per
+  socket write. Each frame is
+  stamped with a fresh timestamp just before it leaves.
 
-Requests queue in an outbox until a session is authenticated; a request is registered in the
-in-flight table before its frame is written. When a session ends, every in-flight request fails
+A request is registered in the in-flight table before its frame is written. When a session ends, every in-flight request fails
 at once with :class:`RequestOutcomeUnknownError` and queued ones wait for the next session
 (bounded by their own timeouts). Nothing is ever re-sent.
 """
@@ -20,14 +24,13 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx
-import wsproto.events
 import wsproto.utilities
-from httpx_ws import AsyncWebSocketSession, WebSocketUpgradeError, aconnect_ws
+from httpx_ws import WebSocketUpgradeError, aconnect_ws
 
 from .auth import Secret
 from .errors import (
@@ -55,6 +58,7 @@ from .protocol import (
 )
 from .retcodes import RetCode
 from .retry import backoff
+from .transport import MessageTooLargeError, TradeSession, session_class
 
 __all__ = ["ConnectionOptions", "TradeConnection"]
 
@@ -69,6 +73,7 @@ _RETRYABLE_AUTH_CODES = frozenset(
     }
 )
 SessionEnd = Literal["closed", "lost", "restart", "fatal"]
+_MAX_FRAMES_PER_WRITE = 256
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,19 @@ class _Request:
             self.timer.cancel()
 
 
+class _Call:
+    """What ``submit`` returns: awaiting it completes the request (see ``_complete``)."""
+
+    __slots__ = ("_connection", "_request")
+
+    def __init__(self, connection: TradeConnection, request: _Request) -> None:
+        self._connection = connection
+        self._request = request
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._connection._complete(self._request).__await__()
+
+
 class _FatalConnectError(Exception):
     """A connect attempt failed in a way retrying cannot fix (bad URL, rejected credentials)."""
 
@@ -153,6 +171,11 @@ class TradeConnection:
         self._closed = False
         self._last_rx = 0.0
         self._last_error: BaseException | None = None
+        self._live: TradeSession | None = None
+        """The authenticated session requests may be written to, if any."""
+        self._writing = False
+        """A write is under way: new requests queue behind it, for the writer to batch."""
+        self._session_class = session_class(self._on_text, options.max_frame_bytes)
 
     # -- public surface (used by WebsocketClient) ------------------------------------------------
 
@@ -176,10 +199,13 @@ class TradeConnection:
         """Requests waiting for an authenticated session."""
         return sum(1 for r in self._outbox if not r.future.done())
 
-    def submit(
-        self, op: str, params: Mapping[str, Any], timeout: float | None
-    ) -> asyncio.Future[Any]:
-        """Queue one request now and return the future of its reply."""
+    def submit(self, op: str, params: Mapping[str, Any], timeout: float | None) -> Awaitable[Any]:
+        """Queue one request now; await the result for its reply frame.
+
+        Awaited at once while the session is up and nothing else is queued, the request is
+        written by the awaiting task itself (a turn of the event loop sooner); otherwise, or if
+        nobody awaits it, the writer task sends it.
+        """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         req_id = self._req_ids()
@@ -192,9 +218,32 @@ class TradeConnection:
         wait = self.options.request_timeout if timeout is None else timeout
         request.timer = loop.call_later(wait, self._expire, request, wait)
         self._outbox.append(request)
-        self._outbox_ready.set()
-        self._ensure_running()
-        return future
+        if self._live is not None and not self._draining:
+            loop.call_soon(self._kick)
+        else:
+            self._outbox_ready.set()
+            self._ensure_running()
+        return _Call(self, request)
+
+    async def _complete(self, request: _Request) -> Any:
+        """Write ``request`` if it is next in line and the line is idle; then wait for it."""
+        outbox = self._outbox
+        session = self._live
+        if (
+            session is not None
+            and outbox
+            and outbox[0] is request
+            and not self._writing
+            and not self._draining
+        ):
+            outbox.popleft()
+            await self._send(session, [request])
+        return await request.future
+
+    def _kick(self) -> None:
+        """Wake the writer for requests nobody awaited at once."""
+        if self._outbox:
+            self._outbox_ready.set()
 
     async def connect(self) -> None:
         """Connect and authenticate now, or wait for the attempt under way.
@@ -351,7 +400,7 @@ class TradeConnection:
                     self.options.url,
                     http,
                     keepalive_ping_interval_seconds=None,
-                    session_class=AsyncWebSocketSession,
+                    session_class=self._session_class,
                 ) as session,
             ):
                 return await self._run(session, reconnecting=reconnecting)
@@ -380,7 +429,7 @@ class TradeConnection:
             if self._ready is not None and self._ready.done() and not self._closed:
                 self._ready = asyncio.get_running_loop().create_future()  # for the next session
 
-    async def _run(self, session: AsyncWebSocketSession, *, reconnecting: bool) -> SessionEnd:
+    async def _run(self, session: TradeSession, *, reconnecting: bool) -> SessionEnd:
         self._last_rx = time.perf_counter()
         self.events.emit("open", {"wsKey": self.options.ws_key, "url": self.options.url})
         reader = asyncio.create_task(self._read(session), name="bybit-wsapi reader")
@@ -397,9 +446,11 @@ class TradeConnection:
             if not self._ready.done():
                 self._ready.set_result(None)
             writer = asyncio.create_task(self._write(session), name="bybit-wsapi writer")
+            self._live = session
             await self._heartbeat(session)
             return self._end or "lost"
         finally:
+            self._live = None
             self._phase = "connecting"
             for task in (writer, reader):
                 if task is not None:
@@ -408,7 +459,7 @@ class TradeConnection:
                 *(t for t in (writer, reader) if t is not None), return_exceptions=True
             )
 
-    async def _authenticate(self, session: AsyncWebSocketSession) -> None:
+    async def _authenticate(self, session: TradeSession) -> None:
         loop = asyncio.get_running_loop()
         self._auth_reply = loop.create_future()
         expires = int(time.time() * 1000) + self.time_offset_ms + self.options.recv_window_ms
@@ -448,7 +499,7 @@ class TradeConnection:
                 lambda r: RequestNotSentError(str(error), op=r.op, req_id=r.req_id, params=r.params)
             )
 
-    async def _heartbeat(self, session: AsyncWebSocketSession) -> None:
+    async def _heartbeat(self, session: TradeSession) -> None:
         """Ping every ``ping_interval``; end the session if nothing arrives within ``pong_timeout``."""
         while not await self._sleep_or_wake(self.options.ping_interval):
             pinged_at = time.perf_counter()
@@ -482,9 +533,9 @@ class TradeConnection:
 
     # -- writer and reader -----------------------------------------------------------------------
 
-    async def _write(self, session: AsyncWebSocketSession) -> None:
+    async def _write(self, session: TradeSession) -> None:
+        """Send what queued while no session was up, or while the line was busy."""
         outbox = self._outbox
-        options = self.options
         while True:
             if not outbox:
                 self._outbox_ready.clear()
@@ -492,59 +543,72 @@ class TradeConnection:
                 continue
             if self._draining:
                 return
-            request = outbox.popleft()
-            if request.future.done():
-                continue
-            frame = request_frame(
-                request.req_id,
-                request.op,
-                request.params_json,
-                timestamp_ms=int(time.time() * 1000) + self.time_offset_ms,
-                recv_window_ms=options.recv_window_ms,
-                referer=options.referer,
+            batch: list[_Request] = []
+            while outbox and len(batch) < _MAX_FRAMES_PER_WRITE:
+                request = outbox.popleft()
+                if not request.future.done():
+                    batch.append(request)
+            if batch and not await self._send(session, batch):
+                return
+
+    async def _send(self, session: TradeSession, batch: list[_Request]) -> bool:
+        """Register ``batch`` in flight and write it; False once the session cannot send."""
+        options = self.options
+        timestamp_ms = int(time.time() * 1000) + self.time_offset_ms
+        sent_at = time.perf_counter()
+        frames = []
+        for request in batch:
+            frames.append(
+                request_frame(
+                    request.req_id,
+                    request.op,
+                    request.params_json,
+                    timestamp_ms=timestamp_ms,
+                    recv_window_ms=options.recv_window_ms,
+                    referer=options.referer,
+                )
             )
             self._in_flight[request.req_id] = request
             request.sent = True
-            request.sent_at = time.perf_counter()
-            try:
-                await session.send_text(frame)
-            except wsproto.utilities.LocalProtocolError:
-                # the session was already closing: nothing was written, so it waits for the next
+            request.sent_at = sent_at
+        self._writing = True
+        try:
+            await session.send_texts(frames)
+            return True
+        except wsproto.utilities.LocalProtocolError:
+            # the session was already closing: nothing was written, so they wait for the next
+            for request in reversed(batch):
                 self._in_flight.pop(request.req_id, None)
                 request.sent = False
-                outbox.appendleft(request)
-                self._finish("lost", "the connection was closing")
-                return
-            except Exception as exc:
-                self._finish("lost", f"sending failed ({_describe(exc)})")
-                return
+                self._outbox.appendleft(request)
+            reason = "the connection was closing"
+        except Exception as exc:
+            reason = f"sending failed ({_describe(exc)})"
+        finally:
+            self._writing = False
+        if self._live is session:
+            self._finish("lost", reason)
+        return False
 
-    async def _read(self, session: AsyncWebSocketSession) -> None:
-        max_bytes = self.options.max_frame_bytes
+    async def _read(self, session: TradeSession) -> None:
+        """Wait for what ends the session: messages go to :meth:`_on_text` as they arrive."""
         try:
             while True:
-                event = await session.receive()
-                now = time.perf_counter()
-                self._last_rx = now
-                if isinstance(event, wsproto.events.TextMessage):
-                    text = event.data
-                elif isinstance(event, wsproto.events.BytesMessage):
-                    text = bytes(event.data).decode("utf-8", errors="replace")
-                else:
-                    continue
-                if len(text) > max_bytes:
-                    logger.error(
-                        "a %d-byte frame exceeds max_frame_bytes=%d: reconnecting",
-                        len(text),
-                        max_bytes,
-                    )
-                    self._finish(
-                        "lost", f"a {len(text)}-byte frame exceeded max_frame_bytes={max_bytes}"
-                    )
-                    return
-                self._dispatch(text, now)
+                await session.receive()  # returns only for frames we have no use for
+        except MessageTooLargeError as exc:
+            logger.error("%s: reconnecting", exc)
+            self._finish("lost", str(exc))
         except Exception as exc:
             self._finish("lost", f"the connection was lost ({_describe(next(_leaves(exc)))})")
+
+    def _on_text(self, text: str) -> None:
+        """One complete message, from the session's receive task (must not raise)."""
+        now = time.perf_counter()
+        self._last_rx = now
+        try:
+            self._dispatch(text, now)
+        except Exception:
+            logger.exception("failed to handle a frame: %.200r", text)
 
     def _dispatch(self, text: str, received_at: float) -> None:
         message = decode(text)

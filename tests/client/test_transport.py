@@ -1,0 +1,182 @@
+"""TradeSession (httpx-ws with direct delivery) against a plain websockets server, and the
+connection's write paths (the awaiting task, the writer's batches) against the local server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+import websockets.asyncio.server as ws_server
+from httpx_ws import WebSocketDisconnect, aconnect_ws
+
+from bybit_wsapi import WS_KEY_MAP, RequestNotSentError, WebsocketAPIClient
+from bybit_wsapi.server import LocalServer
+from bybit_wsapi.transport import MessageTooLargeError, TradeSession, session_class
+
+from .conftest import order
+
+pytestmark = pytest.mark.anyio
+
+Script = Callable[[ws_server.ServerConnection], Awaitable[None]]
+
+
+@pytest.fixture
+async def peer() -> AsyncIterator[Callable[[Script], Awaitable[str]]]:
+    """Start a websockets server that runs a script on its one connection; yields its URL."""
+    servers: list[ws_server.Server] = []
+
+    async def start(script: Script) -> str:
+        server = await ws_server.serve(script, "127.0.0.1", 0, compression=None)
+        servers.append(server)
+        return f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+
+    yield start
+    for server in servers:
+        server.close()
+        await server.wait_closed()
+
+
+async def run_session(
+    url: str, body: Callable[[TradeSession, list[str]], Awaitable[None]], limit: int = 1 << 20
+) -> list[str]:
+    got: list[str] = []
+    async with (
+        httpx.AsyncClient() as http,
+        aconnect_ws(
+            url,
+            http,
+            keepalive_ping_interval_seconds=None,
+            session_class=session_class(got.append, limit),
+        ) as session,
+    ):
+        assert isinstance(session, TradeSession)
+        await body(session, got)
+    return got
+
+
+async def until_closed(session: TradeSession) -> None:
+    """Messages go to the sink; ``receive()`` only reports how the session ends."""
+    with pytest.raises(WebSocketDisconnect):
+        await session.receive()
+
+
+async def test_messages_fragments_and_bytes_reach_the_sink_whole_and_in_order(
+    peer: Callable[[Script], Awaitable[str]],
+) -> None:
+    async def script(ws: ws_server.ServerConnection) -> None:
+        await ws.send("one")
+        await ws.send(iter(["tw", "o-", "parts"]))  # one message in three fragments
+        await ws.send("ünï".encode())  # a binary frame holding UTF-8
+        await ws.close()
+
+    got = await run_session(await peer(script), lambda s, _: until_closed(s))
+    assert got == ["one", "two-parts", "ünï"]
+
+
+async def test_server_pings_are_answered(peer: Callable[[Script], Awaitable[str]]) -> None:
+    answered = asyncio.Event()
+
+    async def script(ws: ws_server.ServerConnection) -> None:
+        pong = await ws.ping(b"are-you-there")  # resolves when the client's pong arrives
+        try:
+            async with asyncio.timeout(10):
+                await pong
+            answered.set()
+        except TimeoutError:
+            pass
+        await ws.close()
+
+    await run_session(await peer(script), lambda s, _: until_closed(s))
+    assert answered.is_set()
+
+
+async def test_a_message_over_the_limit_ends_the_session_even_in_fragments(
+    peer: Callable[[Script], Awaitable[str]],
+) -> None:
+    async def script(ws: ws_server.ServerConnection) -> None:
+        await ws.send("small")
+        await ws.send(iter(["x" * 60, "x" * 60]))  # each fragment fits, the message does not
+        await ws.wait_closed()
+
+    async def body(session: TradeSession, got: list[str]) -> None:
+        with pytest.raises(MessageTooLargeError, match="max_frame_bytes=100") as caught:
+            await session.receive()
+        assert (caught.value.size, caught.value.limit) == (120, 100)
+        assert got == ["small"]
+
+    await run_session(await peer(script), body, limit=100)
+
+
+async def test_send_texts_writes_every_frame_in_order(
+    peer: Callable[[Script], Awaitable[str]],
+) -> None:
+    received: list[Any] = []
+
+    async def script(ws: ws_server.ServerConnection) -> None:
+        async for message in ws:
+            received.append(message)
+            if len(received) == 3:
+                await ws.close()
+
+    async def body(session: TradeSession, _: list[str]) -> None:
+        await session.send_texts(["a", "b"])
+        await session.send_texts(["c"])
+        await until_closed(session)
+
+    await run_session(await peer(script), body)
+    assert received == ["a", "b", "c"]
+
+
+# -- the connection's write paths -----------------------------------------------------------
+
+
+async def test_requests_reach_the_server_in_call_order_whoever_writes_them(
+    client: WebsocketAPIClient, server: LocalServer
+) -> None:
+    ws = client.get_ws_client()
+    key = WS_KEY_MAP.v5_private_trade
+    # a burst: the first is written by its awaiting task, the rest queue for the writer
+    burst = [ws.send_ws_api_request(key, "order.create", order(f"b-{i}")) for i in range(600)]
+    await asyncio.gather(*burst)
+    # one at a time: each written by its awaiting task
+    for i in range(5):
+        await client.submit_new_order(order(f"s-{i}"))
+    # concurrent tasks: written by themselves or batched by the writer
+    await asyncio.gather(*(client.submit_new_order(order(f"t-{i}")) for i in range(300)))
+    sent = [r.params["orderLinkId"] for r in server.received]
+    expected = [f"b-{i}" for i in range(600)] + [f"s-{i}" for i in range(5)]
+    assert sent == expected + [f"t-{i}" for i in range(300)]
+
+
+async def test_a_request_nobody_awaits_is_still_sent(
+    client: WebsocketAPIClient, server: LocalServer
+) -> None:
+    ws = client.get_ws_client()
+    ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", order("unawaited"))
+    [received] = await server.wait_received(1)
+    assert received.params["orderLinkId"] == "unawaited"
+
+
+async def test_a_caller_cancelled_while_writing_leaves_the_line_usable(
+    client: WebsocketAPIClient, server: LocalServer
+) -> None:
+    task = asyncio.ensure_future(client.submit_new_order(order("cancelled")))
+    await asyncio.sleep(0)  # the task starts its write, which yields to the loop once
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    reply = await client.submit_new_order(order("after"))
+    assert reply["data"]["orderLinkId"] == "after"
+    assert [r.params["orderLinkId"] for r in server.received][-1] == "after"
+
+
+async def test_a_call_made_after_close_is_not_sent(
+    client: WebsocketAPIClient, server: LocalServer
+) -> None:
+    await client.close()
+    with pytest.raises(RequestNotSentError, match="closed"):
+        await client.submit_new_order(order("late"))
+    assert server.received == []
