@@ -21,7 +21,9 @@ at once with :class:`RequestOutcomeUnknownError` and queued ones wait for the ne
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import ssl
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
@@ -395,7 +397,10 @@ class TradeConnection:
         self._opened = False
         try:
             async with (
-                httpx.AsyncClient(timeout=httpx.Timeout(self.options.connect_timeout)) as http,
+                httpx.AsyncClient(
+                    timeout=httpx.Timeout(self.options.connect_timeout),
+                    verify=_tls_context() if self.options.url.startswith("wss:") else False,
+                ) as http,
                 aconnect_ws(
                     self.options.url,
                     http,
@@ -697,6 +702,15 @@ class TradeConnection:
             logger.warning("%s: moving to a new connection", reason)
             self._draining = True
             self._finish("restart", reason)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default verified TLS context, built once: building one costs tens of ms.
+
+    (A ``ws://`` URL, such as the local server's, has no TLS, hence ``verify=False`` there.)
+    """
+    return httpx.create_ssl_context()
 
 
 def _leaves(exc: BaseException) -> Iterator[BaseException]:

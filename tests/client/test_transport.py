@@ -18,8 +18,6 @@ from bybit_wsapi.transport import MessageTooLargeError, TradeSession, session_cl
 
 from .conftest import order
 
-pytestmark = pytest.mark.anyio
-
 Script = Callable[[ws_server.ServerConnection], Awaitable[None]]
 
 
@@ -63,6 +61,7 @@ async def until_closed(session: TradeSession) -> None:
         await session.receive()
 
 
+@pytest.mark.anyio
 async def test_messages_fragments_and_bytes_reach_the_sink_whole_and_in_order(
     peer: Callable[[Script], Awaitable[str]],
 ) -> None:
@@ -76,6 +75,7 @@ async def test_messages_fragments_and_bytes_reach_the_sink_whole_and_in_order(
     assert got == ["one", "two-parts", "ünï"]
 
 
+@pytest.mark.anyio
 async def test_server_pings_are_answered(peer: Callable[[Script], Awaitable[str]]) -> None:
     answered = asyncio.Event()
 
@@ -93,6 +93,7 @@ async def test_server_pings_are_answered(peer: Callable[[Script], Awaitable[str]
     assert answered.is_set()
 
 
+@pytest.mark.anyio
 async def test_a_message_over_the_limit_ends_the_session_even_in_fragments(
     peer: Callable[[Script], Awaitable[str]],
 ) -> None:
@@ -110,6 +111,7 @@ async def test_a_message_over_the_limit_ends_the_session_even_in_fragments(
     await run_session(await peer(script), body, limit=100)
 
 
+@pytest.mark.anyio
 async def test_send_texts_writes_every_frame_in_order(
     peer: Callable[[Script], Awaitable[str]],
 ) -> None:
@@ -133,6 +135,7 @@ async def test_send_texts_writes_every_frame_in_order(
 # -- the connection's write paths -----------------------------------------------------------
 
 
+@pytest.mark.anyio
 async def test_requests_reach_the_server_in_call_order_whoever_writes_them(
     client: WebsocketAPIClient, server: LocalServer
 ) -> None:
@@ -151,6 +154,7 @@ async def test_requests_reach_the_server_in_call_order_whoever_writes_them(
     assert sent == expected + [f"t-{i}" for i in range(300)]
 
 
+@pytest.mark.anyio
 async def test_a_request_nobody_awaits_is_still_sent(
     client: WebsocketAPIClient, server: LocalServer
 ) -> None:
@@ -160,6 +164,7 @@ async def test_a_request_nobody_awaits_is_still_sent(
     assert received.params["orderLinkId"] == "unawaited"
 
 
+@pytest.mark.anyio
 async def test_a_caller_cancelled_while_writing_leaves_the_line_usable(
     client: WebsocketAPIClient, server: LocalServer
 ) -> None:
@@ -173,6 +178,7 @@ async def test_a_caller_cancelled_while_writing_leaves_the_line_usable(
     assert [r.params["orderLinkId"] for r in server.received][-1] == "after"
 
 
+@pytest.mark.anyio
 async def test_a_call_made_after_close_is_not_sent(
     client: WebsocketAPIClient, server: LocalServer
 ) -> None:
@@ -180,3 +186,14 @@ async def test_a_call_made_after_close_is_not_sent(
     with pytest.raises(RequestNotSentError, match="closed"):
         await client.submit_new_order(order("late"))
     assert server.received == []
+
+
+def test_wss_connections_verify_certificates_with_one_shared_context() -> None:
+    import ssl
+
+    from bybit_wsapi.connection import _tls_context
+
+    context = _tls_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert _tls_context() is context  # built once per process, not per (re)connect
