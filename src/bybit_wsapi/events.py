@@ -6,22 +6,14 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 __all__ = ["EventEmitter", "EventName", "Handler"]
 
 EventName = Literal[
     "open", "authenticated", "reconnect", "reconnected", "close", "response", "exception"
 ]
-EVENT_NAMES: tuple[EventName, ...] = (
-    "open",
-    "authenticated",
-    "reconnect",
-    "reconnected",
-    "close",
-    "response",
-    "exception",
-)
+EVENT_NAMES: tuple[EventName, ...] = get_args(EventName)
 Handler = Callable[[Any], Awaitable[object] | object]
 
 logger = logging.getLogger("bybit_wsapi")

@@ -17,6 +17,7 @@ from bybit_wsapi import (
     WSAPIError,
 )
 from bybit_wsapi.auth import Secret
+from bybit_wsapi.events import EVENT_NAMES
 from bybit_wsapi.server import Faults, LocalServer, ServerConfig
 
 from .conftest import FAST, EventLog, order
@@ -47,17 +48,9 @@ async def test_no_secret_or_signature_anywhere(
     async with LocalServer(config) as server:
         client = WebsocketAPIClient(key="leak-test-key", secret=SECRET, ws_url=server.url, **FAST)
         ws = client.get_ws_client()
-        for name in (
-            "open",
-            "authenticated",
-            "reconnect",
-            "reconnected",
-            "close",
-            "response",
-            "exception",
-        ):
-            ws.on(name, events.handler(name))  # type: ignore[arg-type]
-            ws.on(name, lambda payload: texts.append(repr(payload)))  # type: ignore[arg-type]
+        for name in EVENT_NAMES:
+            ws.on(name, events.handler(name))
+            ws.on(name, lambda payload: texts.append(repr(payload)))
         texts += [repr(client), str(client), repr(ws), repr(vars(ws)), repr(vars(ws._connection))]
 
         await client.connect()
