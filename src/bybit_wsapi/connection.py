@@ -44,6 +44,7 @@ from .errors import (
     WSConnectionError,
 )
 from .events import EventEmitter
+from .orphans import Match, OrphanMatcher
 from .protocol import (
     PING_FRAME,
     AuthReply,
@@ -161,6 +162,7 @@ class TradeConnection:
         self._outbox_ready = asyncio.Event()
         self._in_flight: dict[str, _Request] = {}
         self._auth_reply: asyncio.Future[AuthReply] | None = None
+        self._orphans = OrphanMatcher()
         self._ready: asyncio.Future[None] | None = None
         self._supervisor: asyncio.Task[None] | None = None
         self._phase: Literal["idle", "connecting", "open", "backoff"] = "idle"
@@ -301,6 +303,7 @@ class TradeConnection:
 
     def _expire(self, request: _Request, timeout: float) -> None:
         if self._in_flight.pop(request.req_id, None) is not None:
+            self._orphans.timed_out(request.req_id, request.op)
             self._note_settled()
         request.fail(
             RequestTimeoutError(
@@ -352,6 +355,8 @@ class TradeConnection:
         if self._end is None:
             self._end = end
             self._end_reason = reason
+        if self._auth_reply is not None and not self._auth_reply.done():
+            self._auth_reply.set_exception(ConnectionError(reason))  # do not wait for a reply
         self._wake.set()
 
     async def _supervise(self) -> None:
@@ -391,6 +396,7 @@ class TradeConnection:
         """One connection from handshake to teardown; returns why it ended."""
         self._end = None
         self._end_reason = ""
+        self._orphans.reset()
         self._wake.clear()
         self._draining = False
         self._drained.clear()
@@ -633,6 +639,9 @@ class TradeConnection:
 
     def _settle(self, reply: Reply, received_at: float) -> None:
         request = self._in_flight.pop(reply.req_id, None)
+        op = reply.op if request is None else request.op
+        if matches := self._orphans.replied(reply.req_id, op):
+            self._settle_matches(matches)
         if request is None:
             logger.warning(
                 "reply to an unknown or expired reqId %r (%s, retCode=%s)",
@@ -669,17 +678,24 @@ class TradeConnection:
             self._restart(f"the server answered retCode={reply.ret_code} (restarting)")
 
     def _settle_orphan(self, orphan: OrphanError) -> None:
-        """An error without ``reqId`` fails the in-flight requests of its operation (§5.3)."""
-        matched = [r for r in self._in_flight.values() if r.op == orphan.op]
-        if not matched:
-            logger.warning(
-                "error without reqId for %s (retCode=%s %r) matches no request",
-                orphan.op,
-                orphan.ret_code,
-                orphan.ret_msg,
-            )
-        for request in matched:
-            del self._in_flight[request.req_id]
+        """An error without ``reqId``: settle its request once it is certain which one it is."""
+        waiting = [r.req_id for r in self._in_flight.values() if r.op == orphan.op]
+        self._settle_matches(self._orphans.error(orphan, waiting))
+        if orphan.ret_code in (RetCode.SERVICE_RESTARTING, RetCode.INTERNAL_ERROR):
+            self._restart(f"the server answered retCode={orphan.ret_code} (restarting)")
+
+    def _settle_matches(self, matches: list[Match]) -> None:
+        for req_id, orphan in matches:
+            request = None if req_id is None else self._in_flight.pop(req_id, None)
+            if request is None:
+                logger.warning(
+                    "error without reqId for %s (retCode=%s %r) matches no waiting request%s",
+                    orphan.op,
+                    orphan.ret_code,
+                    orphan.ret_msg,
+                    "" if req_id is None else f" (reqId {req_id} had timed out)",
+                )
+                continue
             self._note_settled()
             frame = dict(orphan.frame, wsKey=self.options.ws_key)
             error = WSAPIError(
@@ -693,8 +709,6 @@ class TradeConnection:
             )
             request.fail(error)
             self.events.emit("exception", error)
-        if orphan.ret_code in (RetCode.SERVICE_RESTARTING, RetCode.INTERNAL_ERROR):
-            self._restart(f"the server answered retCode={orphan.ret_code} (restarting)")
 
     def _restart(self, reason: str) -> None:
         """Stop sending on this session and move to a new one once in-flight replies are in."""
