@@ -237,6 +237,7 @@ class TradeConnection:
             session is not None
             and outbox
             and outbox[0] is request
+            and not request.future.done()  # it timed out before anyone awaited it
             and not self._writing
             and not self._draining
         ):

@@ -197,3 +197,23 @@ def test_wss_connections_verify_certificates_with_one_shared_context() -> None:
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
     assert _tls_context() is context  # built once per process, not per (re)connect
+
+
+@pytest.mark.anyio
+async def test_a_request_that_timed_out_before_it_was_awaited_is_never_sent(
+    client: WebsocketAPIClient, server: LocalServer
+) -> None:
+    from bybit_wsapi import RequestTimeoutError
+
+    ws = client.get_ws_client()
+    late = ws.send_ws_api_request(
+        WS_KEY_MAP.v5_private_trade, "order.create", order("expired"), timeout=5.0
+    )
+    connection = ws._connection
+    [queued] = connection._outbox
+    connection._expire(queued, 5.0)  # its timer fires before the caller gets round to awaiting it
+    with pytest.raises(RequestTimeoutError) as caught:
+        await late
+    assert caught.value.outcome == "not_sent"
+    await client.submit_new_order(order("next"))
+    assert [r.params["orderLinkId"] for r in server.received] == ["next"]
