@@ -101,7 +101,17 @@ class ConnectionOptions:
 class _Request:
     """One request from submission to settlement."""
 
-    __slots__ = ("future", "op", "params", "params_json", "req_id", "sent", "sent_at", "timer")
+    __slots__ = (
+        "deadline",
+        "future",
+        "op",
+        "params",
+        "params_json",
+        "req_id",
+        "sent",
+        "sent_at",
+        "timer",
+    )
 
     def __init__(
         self,
@@ -118,6 +128,8 @@ class _Request:
         self.future = future
         self.sent = False
         self.sent_at = 0.0
+        self.deadline = 0.0
+        """Event-loop time at which it times out."""
         self.timer: asyncio.TimerHandle | None = None
 
     def fail(self, exc: BaseException) -> None:
@@ -220,7 +232,8 @@ class TradeConnection:
             return future
         request = _Request(req_id, op, params, encode_params(params), future)
         wait = self.options.request_timeout if timeout is None else timeout
-        request.timer = loop.call_later(wait, self._expire, request, wait)
+        request.deadline = loop.time() + wait
+        request.timer = loop.call_at(request.deadline, self._expire, request, wait)
         self._outbox.append(request)
         if self._live is not None and not self._draining:
             loop.call_soon(self._kick)
@@ -242,7 +255,12 @@ class TradeConnection:
             and not self._draining
         ):
             outbox.popleft()
-            await self._send(session, [request])
+            try:
+                # a socket that takes nothing (peer not reading) must not outlast the timeout
+                async with asyncio.timeout_at(request.deadline):
+                    await self._send(session, [request])
+            except TimeoutError:
+                pass  # its timer settles it: sent, outcome unknown
         return await request.future
 
     def _kick(self) -> None:
@@ -515,7 +533,15 @@ class TradeConnection:
         """Ping every ``ping_interval``; end the session if nothing arrives within ``pong_timeout``."""
         while not await self._sleep_or_wake(self.options.ping_interval):
             pinged_at = time.perf_counter()
-            await session.send_text(PING_FRAME)
+            try:
+                async with asyncio.timeout(self.options.pong_timeout):
+                    await session.send_text(PING_FRAME)
+            except TimeoutError:
+                logger.warning(
+                    "the socket took no ping in %g s: reconnecting", self.options.pong_timeout
+                )
+                self._finish("lost", f"the socket took no ping in {self.options.pong_timeout:g} s")
+                return
             if await self._sleep_or_wake(self.options.pong_timeout):
                 break
             if self._last_rx < pinged_at:

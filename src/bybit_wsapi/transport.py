@@ -6,7 +6,8 @@ reader through an unbuffered anyio memory stream: a checkpoint and a task switch
 but its background task passes each complete text message straight to a callback, so a reply
 settles its future in the task that read it. Closes and network errors still arrive through
 ``receive()``, exactly as httpx-ws raises them. ``send_texts`` writes several frames in one
-socket write, and an uncontended write lock no longer costs a turn of the event loop.
+socket write, an uncontended write lock no longer costs a turn of the event loop, and closing
+cannot hang on a peer that stopped reading.
 
 This overrides ``AsyncWebSocketSession._background_receive`` of httpx-ws 0.9 (the dependency is
 pinned below 0.10); the tests run every client path through it.
@@ -24,6 +25,9 @@ from httpx_ws import AsyncWebSocketSession, HTTPXWSException, WebSocketNetworkEr
 from wsproto.frame_protocol import CloseReason
 
 __all__ = ["MessageTooLargeError", "TradeSession", "session_class"]
+
+CLOSE_TIMEOUT = 2.0
+"""Seconds the close handshake may take before the socket is simply closed."""
 
 TextSink = Callable[[str], None]
 """Receives each complete message; must not raise (it runs inside the receive loop)."""
@@ -48,6 +52,13 @@ class TradeSession(AsyncWebSocketSession):
         super().__init__(*args, **kwargs)
         # the stock lock yields to the event loop even when free: one loop turn per send
         self._write_lock = anyio.Lock(fast_acquire=True)
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None:
+        """httpx-ws's close, bounded: a peer that reads nothing cannot hold it up."""
+        with anyio.move_on_after(CLOSE_TIMEOUT) as scope:
+            await super().close(code, reason)
+        if scope.cancelled_caught:
+            await self.stream.aclose()
 
     async def send_texts(self, frames: Sequence[str]) -> None:
         """Send text frames in order with one socket write (httpx-ws ``send`` semantics)."""

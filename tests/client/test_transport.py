@@ -27,7 +27,7 @@ async def peer() -> AsyncIterator[Callable[[Script], Awaitable[str]]]:
     servers: list[ws_server.Server] = []
 
     async def start(script: Script) -> str:
-        server = await ws_server.serve(script, "127.0.0.1", 0, compression=None)
+        server = await ws_server.serve(script, "127.0.0.1", 0, compression=None, close_timeout=0.5)
         servers.append(server)
         return f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
 
@@ -217,3 +217,43 @@ async def test_a_request_that_timed_out_before_it_was_awaited_is_never_sent(
     assert caught.value.outcome == "not_sent"
     await client.submit_new_order(order("next"))
     assert [r.params["orderLinkId"] for r in server.received] == ["next"]
+
+
+@pytest.mark.anyio
+async def test_a_peer_that_stops_reading_cannot_outlast_a_call_or_the_heartbeat(
+    peer: Callable[[Script], Awaitable[str]],
+) -> None:
+    import json
+
+    from bybit_wsapi import RequestTimeoutError
+
+    async def script(ws: ws_server.ServerConnection) -> None:
+        auth = json.loads(await ws.recv())
+        reply = {"reqId": auth["reqId"], "retCode": 0, "retMsg": "OK", "op": "auth", "connId": "c"}
+        await ws.send(json.dumps(reply))
+        ws.transport.pause_reading()  # alive, but takes nothing more: the client's writes block
+        await ws.wait_closed()
+
+    client = WebsocketAPIClient(
+        key="k",
+        secret="s",
+        ws_url=await peer(script),
+        attach_event_listeners=False,
+        ping_interval=0.5,
+        pong_timeout=0.5,
+        reconnect_initial_delay=30.0,
+    )
+    ws = client.get_ws_client()
+    reconnecting = asyncio.Event()
+    ws.on("reconnect", lambda _: reconnecting.set())
+    try:
+        await client.connect()
+        huge = order("x" * 32_000_000)  # more than the socket buffers hold: the write blocks
+        async with asyncio.timeout(20):  # a guard: the call must settle long before this
+            with pytest.raises(RequestTimeoutError) as caught:
+                await client.submit_new_order(huge, timeout=0.3)
+            assert caught.value.outcome == "unknown"  # part of it may have left
+            assert ws.is_connected  # it settled at its timeout, not when the session gave up
+            await reconnecting.wait()  # the heartbeat could not send its ping either
+    finally:
+        await client.close()
