@@ -1,0 +1,1 @@
+"""Reliability: the fault matrix, call accounting under random faults, fuzzing, and the soak."""
