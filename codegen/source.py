@@ -33,6 +33,8 @@ class _Builder:
         self.errors: list[SpecProblem] = []
         self.active: set[int] = set()
         """Ids of the collection nodes being built: an alias to one of them is a cycle."""
+        self.built: set[int] = set()
+        """Ids of the collection nodes built: meeting one again means an alias."""
 
     def build(self, node: yaml.Node, path: str) -> Any:
         line = node.start_mark.line + 1
@@ -44,6 +46,18 @@ class _Builder:
                     )
                 )
                 return None
+            if id(node) in self.built:  # expanding aliases of aliases grows exponentially
+                self.errors.append(
+                    SpecProblem(
+                        self.file,
+                        path,
+                        "YAML aliases of mappings or lists are not supported; write it out "
+                        "(or use from:/extends:)",
+                        line,
+                    )
+                )
+                return None
+            self.built.add(id(node))
             self.active.add(id(node))
             try:
                 return self._build_collection(node, path, line)

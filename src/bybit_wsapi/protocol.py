@@ -161,6 +161,8 @@ def decode(text: str) -> Decoded:
         frame = json.loads(text)
     except ValueError:
         return Unrecognised("not JSON", text)
+    except RecursionError:
+        return Unrecognised("JSON nested too deeply", text)
     if not isinstance(frame, dict):
         return Unrecognised(f"a JSON {type(frame).__name__}, not an object", text)
     op = frame.get("op")

@@ -223,15 +223,6 @@ def test_decode_classifies_every_combination_of_the_status_fields() -> None:
     assert count == 6 * 4 * 6 * 3 * 3 * 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason=(
-        "client bug: protocol.decode ('never raises') raises RecursionError on a frame nested "
-        "deeper than the JSON decoder's limit; the connection only survives because _on_text "
-        "catches it"
-    ),
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -456,13 +447,6 @@ def test_a_spec_that_is_not_utf8_is_a_clear_error(
         check_loads_or_lists_problems(bytes(data).decode("utf-8"), str(path))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "codegen bug: YAML aliases are expanded without a limit, so a small 'billion laughs' "
-        "spec takes minutes and gigabytes instead of failing with a clear error"
-    ),
-)
 def test_an_alias_bomb_is_a_clear_error_not_a_hang() -> None:
     levels = ["l0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     levels += [f"l{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9 + 1)]
@@ -484,7 +468,7 @@ def test_an_alias_bomb_is_a_clear_error_not_a_hang() -> None:
             input="\n".join(levels) + "\n" + SPEC_TEXT,
             capture_output=True,
             text=True,
-            timeout=2.0,
+            timeout=30.0,  # the bomb takes minutes; a clear error takes well under a second
             cwd=ROOT,
             check=False,
         )
