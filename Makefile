@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv demo test bench generate check lint typecheck serve clean
+.PHONY: venv demo test bench soak generate check lint typecheck serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ $(VENV)/.bench: $(VENV)/.installed
 
 bench: $(VENV)/.bench  ## latency, throughput, cost: ours vs raw websockets/httpx-ws, pybit, Node SDK
 	$(PY) -m tests.bench $(BENCH_ARGS)
+
+soak: venv  ## >= 100,000 calls over 10 connections with faults on (loopback, bounded; not in CI)
+	$(PY) -m tests.reliability.soak $(SOAK_ARGS)
 
 generate: venv  ## regenerate generated/ from schema/ws_api.yaml
 	$(PY) -m codegen
