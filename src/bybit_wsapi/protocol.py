@@ -151,6 +151,12 @@ def _ret_msg(frame: Mapping[str, Any]) -> str:
     return msg if isinstance(msg, str) else repr(msg)
 
 
+def _failure_code(frame: Mapping[str, Any]) -> int | None:
+    """``retCode``, but None when a legacy ``success: false`` contradicts a zero code."""
+    code = _ret_code(frame)
+    return None if code == 0 and frame.get("success") is False else code
+
+
 def _failed(frame: Mapping[str, Any], code: int | None) -> bool:
     return code != 0 or frame.get("success") is False
 
@@ -170,16 +176,13 @@ def decode(text: str) -> Decoded:
         return Pong(frame)
     req_id = frame.get("reqId")
     if isinstance(req_id, str) and isinstance(op, str) and op != "auth":
-        code = _ret_code(frame)
-        if frame.get("success") is False and code == 0:
-            code = None
-        return Reply(req_id, op, code, _ret_msg(frame), frame)
+        return Reply(req_id, op, _failure_code(frame), _ret_msg(frame), frame)
     if op == "auth":
         code = _ret_code(frame)
         return AuthReply(not _failed(frame, code), code, _ret_msg(frame), frame)
     if isinstance(op, str) and op in _ORDER_OPS:
-        code = _ret_code(frame)
-        if _failed(frame, code):
+        code = _failure_code(frame)
+        if code != 0:
             return OrphanError(op, code, _ret_msg(frame), frame)
     return Unrecognised("no reqId matches it", text)
 

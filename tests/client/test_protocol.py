@@ -135,6 +135,11 @@ def test_decode_reads_codes_from_both_envelope_shapes() -> None:
     assert isinstance(legacy, Reply)
     assert legacy.ret_code is None
     assert legacy.ret_msg == "Params Error"
+    contradiction = '"retCode":0,"success":false,"retMsg":"x","op":"order.create"'
+    with_id, without_id = decode(f'{{"reqId":"9",{contradiction}}}'), decode(f"{{{contradiction}}}")
+    assert isinstance(with_id, Reply)
+    assert isinstance(without_id, OrphanError)
+    assert with_id.ret_code is None and without_id.ret_code is None  # a failure, code unknown
     failed_auth = decode('{"retCode":0,"success":false,"retMsg":"x","op":"auth"}')
     assert isinstance(failed_auth, AuthReply)
     assert not failed_auth.ok

@@ -118,7 +118,8 @@ class LocalServer:
         """Every order-op request accepted for processing, in arrival order (live list).
 
         Items are ``(api_key, op, reqId or None, args[0])``. Recorded once auth, reqId, header
-        and args passed, before params validation, rate limiting and faults.
+        and args passed, before params validation, rate limiting and faults; a request answered
+        10019 by the ``restarting`` fault is refused before that, so it is not recorded.
         """
         return self._engine.received
 
