@@ -26,19 +26,13 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Final, Protocol, cast
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from ..orders import ORDER
 
 if TYPE_CHECKING:
-    from bybit_wsapi import OrderParamsV5
+    pass
 
-ORDER: Final = {
-    "category": "linear",
-    "symbol": "BTCUSDT",
-    "side": "Buy",
-    "orderType": "Limit",
-    "qty": "0.001",
-    "price": "10000",
-}
 ORDER_JSON: Final = json.dumps(ORDER, separators=(",", ":"))
 TIMEOUT: Final = 60.0
 """Seconds to wait for any reply before the scenario fails."""
@@ -81,7 +75,7 @@ class OursAPI(_Ours):
         from bybit_wsapi import WebsocketAPIClient
 
         self.client = WebsocketAPIClient(key=spec["key"], secret=spec["secret"], ws_url=spec["url"])
-        params = cast("OrderParamsV5", ORDER)
+        params = ORDER
         self.send = lambda: self.client.submit_new_order(params)
 
     async def open(self) -> None:
@@ -99,7 +93,7 @@ class OursRaw(_Ours):
 
         self.client = WebsocketClient(key=spec["key"], secret=spec["secret"], ws_url=spec["url"])
         key = WS_KEY_MAP.v5_private_trade
-        params = cast("OrderParamsV5", ORDER)
+        params = ORDER
         self.send = lambda: self.client.send_ws_api_request(key, "order.create", params)
 
     async def open(self) -> None:

@@ -11,6 +11,8 @@ import pytest
 from bybit_wsapi import OrderParamsV5, WebsocketAPIClient
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
 
+from ..orders import ORDER
+
 FAST: dict[str, Any] = {
     "reconnect_initial_delay": 0.01,
     "reconnect_max_delay": 0.05,
@@ -20,14 +22,7 @@ FAST: dict[str, Any] = {
 
 
 def order(link_id: str | None = None, **extra: Any) -> OrderParamsV5:
-    params: OrderParamsV5 = {
-        "category": "linear",
-        "symbol": "BTCUSDT",
-        "side": "Buy",
-        "orderType": "Limit",
-        "qty": "0.001",
-        "price": "10000",
-    }
+    params: OrderParamsV5 = {**ORDER}
     if link_id is not None:
         params["orderLinkId"] = link_id
     params.update(extra)  # type: ignore[typeddict-item]

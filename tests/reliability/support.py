@@ -24,6 +24,8 @@ from bybit_wsapi import (
 from bybit_wsapi.events import EVENT_NAMES
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer
 
+from ..orders import amend, cancel, create
+
 FAST: Final[dict[str, Any]] = {
     "reconnect_initial_delay": 0.01,
     "reconnect_max_delay": 0.05,
@@ -41,27 +43,6 @@ _link_ids = itertools.count(1)
 def link_id(tag: str) -> str:
     """A process-wide unique ``orderLinkId`` (at most 36 characters)."""
     return f"{tag[:20]}-{next(_link_ids)}"
-
-
-def create(link: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "category": "linear",
-        "symbol": "BTCUSDT",
-        "side": "Buy",
-        "orderType": "Limit",
-        "qty": "0.001",
-        "price": "10000",
-        "orderLinkId": link,
-        **extra,
-    }
-
-
-def amend(link: str, price: str) -> dict[str, Any]:
-    return {"category": "linear", "symbol": "BTCUSDT", "orderLinkId": link, "price": price}
-
-
-def cancel(link: str) -> dict[str, Any]:
-    return {"category": "linear", "symbol": "BTCUSDT", "orderLinkId": link}
 
 
 class EventLog:

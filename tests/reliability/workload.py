@@ -20,6 +20,7 @@ from typing import Any, Final, Protocol
 
 from bybit_wsapi import WS_KEY_MAP, RetCode, WebsocketAPIClient
 
+from ..orders import amend, cancel, create
 from .ledger import AMEND, CANCEL, CREATE, OPS, Kind, Ledger, ServerSnapshot, amended_price
 
 __all__ = ["FAULTS", "REQ_ID_LESS_FAULTS", "Plan", "ServerControl", "client_options", "run"]
@@ -170,14 +171,14 @@ async def run(
         ws = client.get_ws_client()
         while (index := next_order()) is not None:
             link = ledger.link(index)
-            created = await call(ws, CREATE, index, _create(link))
+            created = await call(ws, CREATE, index, create(link))
             if created != Kind.OK:
                 continue
             spread = (index * 2654435761) % 100
             if spread < plan.amend_percent:
-                await call(ws, AMEND, index, _amend(link, amended_price(index)))
+                await call(ws, AMEND, index, amend(link, amended_price(index)))
             if (spread * 7) % 100 < plan.cancel_percent:
-                await call(ws, CANCEL, index, _cancel(link))
+                await call(ws, CANCEL, index, cancel(link))
 
     done = asyncio.Event()
     driver = asyncio.create_task(_drive_faults(control, ledger, plan, done))
@@ -219,23 +220,3 @@ async def _drive_faults(
         finished.cancel()
         await asyncio.gather(finished, return_exceptions=True)
         await control.reset_faults()
-
-
-def _create(link: str) -> dict[str, Any]:
-    return {
-        "category": "linear",
-        "symbol": "BTCUSDT",
-        "side": "Buy",
-        "orderType": "Limit",
-        "qty": "0.001",
-        "price": "10000",
-        "orderLinkId": link,
-    }
-
-
-def _amend(link: str, price: str) -> dict[str, Any]:
-    return {"category": "linear", "symbol": "BTCUSDT", "orderLinkId": link, "price": price}
-
-
-def _cancel(link: str) -> dict[str, Any]:
-    return {"category": "linear", "symbol": "BTCUSDT", "orderLinkId": link}
