@@ -48,6 +48,9 @@ from bybit_wsapi.server.frames import encode
 from bybit_wsapi.server.protocol import Engine, Pending
 from codegen.spec import parse_spec
 
+from ..orders import create
+from ..server.helpers import paths
+
 ROOT: Final = Path(__file__).resolve().parents[2]
 SPEC_PATH: Final = ROOT / "schema" / "ws_api.yaml"
 
@@ -254,15 +257,7 @@ KNOWN_CODES: Final = frozenset(int(code) for code in RetCode)
 
 def base_frames() -> list[dict[str, Any]]:
     header = {"X-BAPI-TIMESTAMP": str(NOW_MS)}
-    order = {
-        "category": "linear",
-        "symbol": "BTCUSDT",
-        "side": "Buy",
-        "orderType": "Limit",
-        "qty": "0.1",
-        "price": "30000",
-        "orderLinkId": "fz",
-    }
+    order = create("fz")
     ref = {"category": "linear", "symbol": "BTCUSDT", "orderLinkId": "fz"}
     item = {k: v for k, v in order.items() if k != "category"}
     expires = NOW_MS + 10_000
@@ -284,17 +279,6 @@ def base_frames() -> list[dict[str, Any]]:
             "args": [{"category": "spot", "request": [{"symbol": "X", "orderId": "1"}]}],
         },
     ]
-
-
-def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            out += paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            out += paths(child, (*prefix, index))
-    return out
 
 
 @st.composite

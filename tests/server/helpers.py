@@ -157,3 +157,15 @@ class RawClient:
     async def close(self) -> None:
         self.writer.close()
         await self.writer.wait_closed()
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into a JSON value (keys and indexes), the empty path first."""
+    out = [prefix]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            out += paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            out += paths(child, (*prefix, index))
+    return out

@@ -26,6 +26,7 @@ from .helpers import (
     now_ms,
     open_ws,
     order_frame,
+    paths,
     recv_json,
 )
 
@@ -185,17 +186,6 @@ def valid_frames() -> list[dict[str, Any]]:
             req_id=None,
         ),
     ]
-
-
-def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            out += paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            out += paths(child, (*prefix, index))
-    return out
 
 
 @st.composite
