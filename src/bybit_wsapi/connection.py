@@ -681,35 +681,24 @@ class TradeConnection:
             self._note_settled()
         if request.timer is not None:
             request.timer.cancel()
+        if request.future.done():  # its caller gave up on it
+            return
         frame = reply.frame
         frame["wsKey"] = self.options.ws_key
         frame["meta"] = response_meta(frame, (received_at - request.sent_at) * 1000.0)
-        if request.future.done():
-            return
         if reply.ret_code == 0:
             request.future.set_result(frame)
             if self.events.has_handlers("response"):
                 self.events.emit("response", frame)
-            return
-        error = WSAPIError(
-            ret_code=reply.ret_code,
-            ret_msg=reply.ret_msg,
-            op=request.op,
-            req_id=request.req_id,
-            response=frame,
-            params=request.params,
-        )
-        request.fail(error)
-        self.events.emit("exception", error)
-        if reply.ret_code in (RetCode.SERVICE_RESTARTING, RetCode.INTERNAL_ERROR):
-            self._restart(f"the server answered retCode={reply.ret_code} (restarting)")
+        else:
+            self._reject(request, reply.ret_code, reply.ret_msg, frame, matched_by_op=False)
+            self._restart_if_told(reply.ret_code)
 
     def _settle_orphan(self, orphan: OrphanError) -> None:
         """An error without ``reqId``: settle its request once it is certain which one it is."""
         waiting = [r.req_id for r in self._in_flight.values() if r.op == orphan.op]
         self._settle_matches(self._orphans.error(orphan, waiting))
-        if orphan.ret_code in (RetCode.SERVICE_RESTARTING, RetCode.INTERNAL_ERROR):
-            self._restart(f"the server answered retCode={orphan.ret_code} (restarting)")
+        self._restart_if_told(orphan.ret_code)
 
     def _settle_matches(self, matches: list[Match]) -> None:
         for req_id, orphan in matches:
@@ -725,17 +714,34 @@ class TradeConnection:
                 continue
             self._note_settled()
             frame = dict(orphan.frame, wsKey=self.options.ws_key)
-            error = WSAPIError(
-                ret_code=orphan.ret_code,
-                ret_msg=orphan.ret_msg,
-                op=request.op,
-                req_id=request.req_id,
-                response=frame,
-                params=request.params,
-                matched_by_op=True,
-            )
-            request.fail(error)
-            self.events.emit("exception", error)
+            self._reject(request, orphan.ret_code, orphan.ret_msg, frame, matched_by_op=True)
+
+    def _reject(
+        self,
+        request: _Request,
+        ret_code: int | None,
+        ret_msg: str,
+        frame: Mapping[str, Any],
+        *,
+        matched_by_op: bool,
+    ) -> None:
+        """Fail ``request`` with the API's error and emit it."""
+        error = WSAPIError(
+            ret_code=ret_code,
+            ret_msg=ret_msg,
+            op=request.op,
+            req_id=request.req_id,
+            response=frame,
+            params=request.params,
+            matched_by_op=matched_by_op,
+        )
+        request.fail(error)
+        self.events.emit("exception", error)
+
+    def _restart_if_told(self, ret_code: int | None) -> None:
+        """10019/10016: the server is restarting; move to a new connection."""
+        if ret_code in (RetCode.SERVICE_RESTARTING, RetCode.INTERNAL_ERROR):
+            self._restart(f"the server answered retCode={ret_code} (restarting)")
 
     def _restart(self, reason: str) -> None:
         """Stop sending on this session and move to a new one once in-flight replies are in."""

@@ -10,6 +10,9 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import codegen
+from codegen.spec import parse_spec
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "schema" / "ws_api.yaml"
 GENERATED = ROOT / "generated" / "bybit_wsapi_generated"
@@ -72,3 +75,14 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
         at = text.index(needle, at + 1)
     at += len(needle) - len(needle.lstrip("\n"))
     return text.count("\n", 0, at) + 1
+
+
+def check_loads_or_lists_problems(text: str, name: str) -> None:
+    """A spec text either loads or fails with problems that each name the file and say what."""
+    try:
+        parse_spec(text, name)
+    except codegen.InvalidSpecError as exc:
+        assert exc.errors, "an InvalidSpecError must list at least one problem"
+        for problem in exc.errors:
+            assert str(problem).startswith(f"{name}:"), str(problem)
+            assert problem.message

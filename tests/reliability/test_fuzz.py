@@ -48,6 +48,7 @@ from bybit_wsapi.server.frames import encode
 from bybit_wsapi.server.protocol import Engine, Pending
 from codegen.spec import parse_spec
 
+from ..codegen.helpers import check_loads_or_lists_problems
 from ..orders import create
 from ..server.helpers import paths
 
@@ -380,16 +381,6 @@ YAML_VALUES: Final = (
     | st.integers(0, 60).map(lambda d: nested(d, "leaf"))
 )
 """Values PyYAML can dump: wrong types, spec-looking words, huge strings, nesting."""
-
-
-def check_loads_or_lists_problems(text: str, name: str) -> None:
-    try:
-        parse_spec(text, name)
-    except codegen.InvalidSpecError as exc:
-        assert exc.errors, "an InvalidSpecError must list at least one problem"
-        for problem in exc.errors:
-            assert str(problem).startswith(f"{name}:"), str(problem)
-            assert problem.message
 
 
 def test_the_spec_survives_a_yaml_round_trip() -> None:
