@@ -72,7 +72,8 @@ class TradeSession(AsyncWebSocketSession):
 
     async def _background_receive(self, max_bytes: int) -> None:
         sink, limit = self.route
-        parts: list[str] = []
+        parts: list[str] = []  # a text message's fragments
+        raw = bytearray()  # a binary message's fragments, decoded once whole
         size = 0
         try:
             while not self._should_close.is_set():
@@ -83,22 +84,19 @@ class TradeSession(AsyncWebSocketSession):
                 for event in self.connection.events():
                     if isinstance(event, wsproto.events.Message):
                         chunk = event.data
-                        text = (
-                            chunk
-                            if isinstance(chunk, str)
-                            else bytes(chunk).decode("utf-8", errors="replace")
-                        )
-                        size += len(text)
+                        size += len(chunk)
                         if size > limit:
                             await self._send_event.send(MessageTooLargeError(size, limit))
                             return
+                        if isinstance(chunk, str):
+                            parts.append(chunk)
+                        else:
+                            raw += chunk
                         if not event.message_finished:
-                            parts.append(text)
                             continue
-                        if parts:
-                            parts.append(text)
-                            text = "".join(parts)
-                            parts.clear()
+                        text = "".join(parts) if parts else raw.decode("utf-8", errors="replace")
+                        parts.clear()
+                        raw.clear()
                         size = 0
                         sink(text)
                     elif isinstance(event, wsproto.events.Ping):

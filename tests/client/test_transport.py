@@ -69,10 +69,11 @@ async def test_messages_fragments_and_bytes_reach_the_sink_whole_and_in_order(
         await ws.send("one")
         await ws.send(iter(["tw", "o-", "parts"]))  # one message in three fragments
         await ws.send("ünï".encode())  # a binary frame holding UTF-8
+        await ws.send(iter([b"\xc3", b"\xbc!"]))  # binary fragments that split a character
         await ws.close()
 
     got = await run_session(await peer(script), lambda s, _: until_closed(s))
-    assert got == ["one", "two-parts", "ünï"]
+    assert got == ["one", "two-parts", "ünï", "ü!"]
 
 
 @pytest.mark.anyio
