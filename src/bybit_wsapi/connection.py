@@ -676,7 +676,12 @@ class TradeConnection:
                 reply.op,
                 reply.ret_code,
             )
-            return
+        else:
+            self._answer(request, reply, received_at)
+        if reply.ret_code:  # a restart notice concerns the server, whoever still waits
+            self._restart_if_told(reply.ret_code)
+
+    def _answer(self, request: _Request, reply: Reply, received_at: float) -> None:
         if self._draining:
             self._note_settled()
         if request.timer is not None:
@@ -692,7 +697,6 @@ class TradeConnection:
                 self.events.emit("response", frame)
         else:
             self._reject(request, reply.ret_code, reply.ret_msg, frame, matched_by_op=False)
-            self._restart_if_told(reply.ret_code)
 
     def _settle_orphan(self, orphan: OrphanError) -> None:
         """An error without ``reqId``: settle its request once it is certain which one it is."""

@@ -473,3 +473,20 @@ async def test_unauthenticated_server_config_does_not_matter_to_the_client() -> 
             await b.submit_new_order(order("same-id"))  # orderLinkId is unique per account only
         assert [o["orderLinkId"] for o in srv.orders("a")] == ["same-id"]
         assert [o["orderLinkId"] for o in srv.orders("b")] == ["same-id"]
+
+
+async def test_a_restart_notice_for_a_call_that_timed_out_still_moves_the_connection(
+    make_client: MakeClient, server: LocalServer, events: EventLog
+) -> None:
+    client = make_client()
+    client.get_ws_client().on("reconnect", events.handler("reconnect"))
+    await client.connect()
+    server.faults.restarting = True
+    server.faults.delay_ms = 200  # the 10019 arrives after the call gave up
+    with pytest.raises(RequestTimeoutError):
+        await client.submit_new_order(order(), timeout=0.05)
+    server.faults.restarting = False
+    server.faults.delay_ms = 0
+    [notice] = await events.wait("reconnect")
+    assert "10019" in notice["reason"]
+    assert (await client.submit_new_order(order()))["retCode"] == 0
