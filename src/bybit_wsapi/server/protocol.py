@@ -1,19 +1,19 @@
 """The ``/v5/trade`` protocol without sockets: auth, ping and order ops in, reply frames out.
 
-One :class:`Engine` per server holds the accounts' orders, the rate limiter and what was
-received; one :class:`Session` per connection holds its auth state and reqIds. The engine also
-applies the *logical* faults (rejections, error shapes); transport faults live in ``app``.
-Every operation, its parameters, batch caps and rate limits come from the spec's tables.
+One :class:`Engine` per server holds the sessions, auth, the envelope and header checks, the
+rate limiter and what was received, and dispatches each order op to :mod:`.trading` (parameter
+checks, the accounts' orders); one :class:`Session` per connection holds its auth state and
+reqIds. Transport faults live in ``app``. Every operation, its parameters, batch caps and rate
+limits come from the spec's tables.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Final, NamedTuple
 
-from bybit_wsapi_generated.tables import CATEGORY_FIELD, OBJECT_RULES, OPERATION_RULES
+from bybit_wsapi_generated.tables import OBJECT_RULES, OPERATION_RULES
 
 from bybit_wsapi.auth import Secret, verify_auth
 from bybit_wsapi.retcodes import RetCode
@@ -30,11 +30,10 @@ from .frames import (
     milliseconds,
     op_reply,
     pong,
-    reshape_error,
     response_header,
 )
-from .orders import ORDER_ID, ORDER_LINK_ID, SYMBOL, Action, OrderBook, Outcome
 from .ratelimit import RateLimiter, resolve_limit
+from .trading import MSG_RATE_LIMITED, Operation, Pending, Trading, error_reply
 from .validation import ParamsValidator, describe
 
 __all__ = ["Engine", "Pending", "Received", "Session"]
@@ -46,17 +45,7 @@ HEADER_TYPE: Final = "WSAPIRequestHeaderV5"
 _TIMING_KEYS: Final = frozenset((TIMESTAMP_KEY, RECV_WINDOW_KEY))
 
 _MSG_UNAUTHENTICATED: Final = "Permission denied: this connection is not authenticated (send auth)"
-_MSG_RATE_LIMITED: Final = "Too many visits. Exceeded the API Rate Limit."
 _MSG_RESTARTING: Final = "ws trade service is restarting, do not send new request"
-_MSG_NOT_SIMULATED: Final = "OK (validated only: the local server does not simulate this op)"
-_INJECTED_MESSAGES: Final[Mapping[int, str]] = {
-    RetCode.PERMISSION_DENIED: "Permission denied for current apikey",
-    RetCode.INTERNAL_ERROR: "Internal server error.",
-    RetCode.SERVICE_RESTARTING: _MSG_RESTARTING,
-    RetCode.SYSTEM_FREQUENCY_PROTECTION: "System level frequency protection.",
-    RetCode.TOO_FREQUENT: "Too frequent requests in the same session.",
-    RetCode.SPOT_INSUFFICIENT_BALANCE: "Insufficient balance.",
-}
 
 
 class Received(NamedTuple):
@@ -90,42 +79,6 @@ class Session:
         return True
 
 
-@dataclass(frozen=True, slots=True)
-class _Operation:
-    """An operation of the tables, with what the server precomputes for it."""
-
-    name: str
-    params: str
-    action: Action | None
-    batch_items: str | None
-    batch_max_items: Mapping[str, int]
-    rate_limit: Mapping[str, int]
-    has_category: bool
-    """Whether the params have the category field."""
-    categories: frozenset[str] | None
-    """Its supported values (``None``: any string)."""
-
-
-@dataclass(slots=True, kw_only=True)
-class Pending:
-    """A valid order op, ready to apply: ``apply()`` changes the orders and returns the ack."""
-
-    engine: Engine
-    op: _Operation
-    api_key: str
-    conn_id: str
-    req_id: str | None
-    params: dict[str, object]
-    category: str | None
-    header: dict[str, str] | None
-    granted: int
-    """How many leading batch items fit the rate limit."""
-
-    def apply(self, now_ms: int) -> dict[str, object]:
-        """Apply the op to the account's orders and build its reply."""
-        return self.engine.apply(self, now_ms)
-
-
 class Engine:
     """The protocol of one server: shared by all its connections (not thread-safe)."""
 
@@ -136,9 +89,10 @@ class Engine:
         self.on_received: Callable[[], None] | None = None
         """Called after each new entry of ``received``."""
         self.validator = ParamsValidator(OBJECT_RULES)
-        self.operations = _operations(config.rate_limits)
+        self.trading = Trading(config, faults, self.validator, OPERATION_RULES)
+        """The order ops and every account's orders."""
+        self.operations = self.trading.operations
         self._accounts = {key: Secret(secret) for key, secret in config.accounts.items()}
-        self._books: dict[str, OrderBook] = {key: OrderBook() for key in config.accounts}
         self._sessions_per_key: dict[str, int] = dict.fromkeys(config.accounts, 0)
         self._limiter = RateLimiter()
         self._ids = random.Random()
@@ -160,10 +114,7 @@ class Engine:
 
     def orders(self, api_key: str) -> list[dict[str, object]]:
         """Copies of ``api_key``'s orders, oldest first."""
-        book = self._books.get(api_key)
-        if book is None:
-            raise KeyError(f"no account with API key {api_key!r}")
-        return book.orders()
+        return self.trading.orders(api_key)
 
     # ---- frames ---------------------------------------------------------------------------
 
@@ -239,7 +190,7 @@ class Engine:
         return auth_reply(echo, RetCode.OK, "OK", conn_id)
 
     def _order(
-        self, session: Session, op: _Operation, frame: dict[str, object], now_ms: int
+        self, session: Session, op: Operation, frame: dict[str, object], now_ms: int
     ) -> dict[str, object] | Pending:
         conn_id = session.conn_id
         name = op.name
@@ -274,103 +225,24 @@ class Engine:
             self.received.append(Received(api_key, name, echo, params))
             if self.on_received is not None:
                 self.on_received()
-
-        category = params.get(CATEGORY_FIELD)
-        if op.has_category:
-            if type(category) is not str:
-                problem = self.validator.check(op.params, params, None)
-                msg = problem or f"{CATEGORY_FIELD}: expected a string, got {describe(category)}"
-                return self._error(echo, RetCode.PARAM_ERROR, msg, name, conn_id)
-            if op.categories is not None and category not in op.categories:
-                msg = f"{CATEGORY_FIELD} {category!r} is not supported by {name}"
-                return self._error(echo, RetCode.OP_NOT_FOUND, msg, name, conn_id)
-        else:
-            category = None
-
-        items = params.get(op.batch_items) if op.batch_items is not None else None
-        units = 1
-        if type(items) is list and category not in self.config.per_request_batch_categories:
-            units = max(1, len(items))
+        trading = self.trading
+        category, refused = trading.category(op, params)
+        if refused is not None:
+            return self._error(echo, *refused, name, conn_id)
+        units = trading.units(op, params, category)
         header, granted = self._charge(api_key, op, category, units, now_ms)
         if granted == 0:
-            msg = _MSG_RATE_LIMITED
+            msg = MSG_RATE_LIMITED
             return self._error(echo, RetCode.TOO_MANY_VISITS, msg, name, conn_id, header=header)
-
-        problem = self.validator.check(op.params, params, category)
-        if problem is None and type(items) is list:
-            cap = resolve_limit(op.batch_max_items, category or "")
-            if cap is not None and len(items) > cap:
-                problem = f"{op.batch_items}: at most {cap} items for {category}, got {len(items)}"
-        if problem is not None:
-            return self._error(echo, RetCode.PARAM_ERROR, problem, name, conn_id, header=header)
-        injected = self.faults.reject_orders
-        if injected is not None:
-            msg = _INJECTED_MESSAGES.get(
-                injected, f"error injected by the local server ({injected})"
-            )
-            return self._error(echo, injected, msg, name, conn_id, header=header)
-        if type(items) is list and units == 1:
-            granted = len(items)  # one unit for the whole batch
-        return Pending(
-            engine=self,
-            op=op,
+        return trading.admit(
+            op,
+            params,
+            category,
             api_key=api_key,
             conn_id=conn_id,
             req_id=echo,
-            params=params,
-            category=category,
             header=header,
             granted=granted,
-        )
-
-    def apply(self, pending: Pending, now_ms: int) -> dict[str, object]:
-        """Run a :class:`Pending` op (see :meth:`Pending.apply`)."""
-        op = pending.op
-        action = op.action
-        req_id, header, conn_id = pending.req_id, pending.header, pending.conn_id
-        if action is None:
-            return op_reply(req_id, 0, _MSG_NOT_SIMULATED, op.name, conn_id, header=header)
-        book = self._books[pending.api_key]
-        category = pending.category or ""
-        if op.batch_items is None:
-            outcome = book.apply(action, category, pending.params, now_ms)
-            if outcome.code:
-                return self._error(
-                    req_id, outcome.code, outcome.msg, op.name, conn_id, header=header
-                )
-            data = {ORDER_ID: outcome.order_id, ORDER_LINK_ID: outcome.order_link_id}
-            return op_reply(req_id, 0, "OK", op.name, conn_id, data=data, header=header)
-        results: list[dict[str, str]] = []
-        statuses: list[dict[str, object]] = []
-        items = pending.params[op.batch_items]
-        assert isinstance(items, list)
-        for index, item in enumerate(items):
-            if index < pending.granted:
-                outcome = book.apply(action, category, item, now_ms)
-            else:
-                link = item.get(ORDER_LINK_ID)
-                link_id = link if isinstance(link, str) else ""
-                outcome = Outcome(RetCode.TOO_MANY_VISITS, _MSG_RATE_LIMITED, "", link_id)
-            result = {
-                CATEGORY_FIELD: category,
-                SYMBOL: str(item.get(SYMBOL, "")),
-                ORDER_ID: outcome.order_id,
-                ORDER_LINK_ID: outcome.order_link_id,
-            }
-            if action == "create":
-                created = outcome.created_ms
-                result["createAt"] = "" if created is None else str(created)
-            results.append(result)
-            statuses.append({"code": int(outcome.code), "msg": outcome.msg})
-        return op_reply(
-            req_id,
-            0,
-            "OK",
-            op.name,
-            conn_id,
-            data={"list": results},
-            ret_ext_info={"list": statuses},
-            header=header,
         )
 
     # ---- helpers --------------------------------------------------------------------------
@@ -385,9 +257,8 @@ class Engine:
         *,
         header: dict[str, str] | None = None,
     ) -> dict[str, object]:
-        frame = op_reply(req_id, int(code), msg, op, conn_id, header=header)
         shape = self.faults.error_shape
-        return frame if shape == "standard" else reshape_error(frame, shape)
+        return error_reply(req_id, code, msg, op, conn_id, shape=shape, header=header)
 
     def _check_header(self, header: object, now_ms: int) -> tuple[int, str] | None:
         if header is _MISSING:
@@ -422,7 +293,7 @@ class Engine:
         return None
 
     def _charge(
-        self, api_key: str, op: _Operation, category: str | None, units: int, now_ms: int
+        self, api_key: str, op: Operation, category: str | None, units: int, now_ms: int
     ) -> tuple[dict[str, str] | None, int]:
         """The reply header and how many units were granted (all of them without a limit)."""
         limit = resolve_limit(op.rate_limit, category or "")
@@ -437,28 +308,6 @@ class Engine:
 
 
 _MISSING: Final = object()
-
-
-def _operations(overrides: Mapping[str, Mapping[str, int]]) -> dict[str, _Operation]:
-    operations = {}
-    for name, rule in OPERATION_RULES.items():
-        category_rule = OBJECT_RULES[rule["params"]]["fields"].get(CATEGORY_FIELD)
-        values = None if category_rule is None else category_rule.get("values")
-        categories = None if values is None else frozenset(str(value) for value in values)
-        if categories is not None and rule["batch_items"] is not None:
-            caps = rule["batch_max_items"]
-            categories = frozenset(c for c in categories if resolve_limit(caps, c) is not None)
-        operations[name] = _Operation(
-            name=name,
-            params=rule["params"],
-            action=rule["action"],
-            batch_items=rule["batch_items"],
-            batch_max_items=rule["batch_max_items"],
-            rate_limit={**rule["rate_limit"], **overrides.get(name, {})},
-            has_category=category_rule is not None,
-            categories=categories,
-        )
-    return operations
 
 
 def _base36(number: int) -> str:

@@ -76,7 +76,7 @@ class ParamsValidator:
     """
 
     def __init__(self, object_rules: Mapping[str, ObjectRule] = OBJECT_RULES) -> None:
-        self._rules = object_rules
+        self.object_rules = object_rules
         self._compiled: dict[str, Check] = {}
         self._fields: dict[str, dict[str, Check]] = {}
         for name in object_rules:
@@ -103,7 +103,7 @@ class ParamsValidator:
         compiled = self._compiled.get(name)
         if compiled is not None:
             return compiled
-        rule = self._rules[name]
+        rule = self.object_rules[name]
         field_checks = {key: self._field_check(f) for key, f in rule["fields"].items()}
         self._fields[name] = field_checks
         required = tuple(key for key, f in rule["fields"].items() if f["required"])
@@ -176,7 +176,7 @@ class ParamsValidator:
         return _any_check
 
     def _lazy_object_check(self, name: str) -> Check:
-        if name not in self._rules:
+        if name not in self.object_rules:
             raise ValueError(f"unknown object type {name!r} in the tables")
 
         def check(value: object, category: str | None) -> Problem | None:
