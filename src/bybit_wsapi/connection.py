@@ -59,7 +59,7 @@ from .protocol import (
     request_frame,
     response_meta,
 )
-from .retcodes import RetCode
+from .retcodes import RESTART_CODES, RETRYABLE_AUTH_CODES, RetCode
 from .retry import backoff
 from .transport import MessageTooLargeError, TradeSession, session_class
 
@@ -67,14 +67,6 @@ __all__ = ["ConnectionOptions", "TradeConnection"]
 
 logger = logging.getLogger("bybit_wsapi")
 
-_RETRYABLE_AUTH_CODES = frozenset(
-    {
-        RetCode.SERVICE_RESTARTING,
-        RetCode.INTERNAL_ERROR,
-        RetCode.SYSTEM_FREQUENCY_PROTECTION,
-        RetCode.IP_RATE_LIMIT,
-    }
-)
 SessionEnd = Literal["closed", "lost", "restart", "fatal"]
 _MAX_FRAMES_PER_WRITE = 256
 
@@ -209,11 +201,6 @@ class TradeConnection:
     def in_flight(self) -> int:
         """Requests sent and awaiting their reply."""
         return len(self._in_flight)
-
-    @property
-    def queued(self) -> int:
-        """Requests waiting for an authenticated session."""
-        return sum(1 for r in self._outbox if not r.future.done())
 
     def submit(self, op: str, params: Mapping[str, Any], timeout: float | None) -> Awaitable[Any]:
         """Queue one request now; await the result for its reply frame.
@@ -509,7 +496,7 @@ class TradeConnection:
         if reply.ok or reply.ret_code == RetCode.REPEAT_AUTH:
             return
         error = AuthenticationError(reply.ret_code, reply.ret_msg, reply.frame)
-        if reply.ret_code in _RETRYABLE_AUTH_CODES:
+        if reply.ret_code in RETRYABLE_AUTH_CODES:
             raise ConnectionError(str(error))
         raise _FatalConnectError(error)
 
@@ -744,7 +731,7 @@ class TradeConnection:
 
     def _restart_if_told(self, ret_code: int | None) -> None:
         """10019/10016: the server is restarting; move to a new connection."""
-        if ret_code in (RetCode.SERVICE_RESTARTING, RetCode.INTERNAL_ERROR):
+        if ret_code in RESTART_CODES:
             self._restart(f"the server answered retCode={ret_code} (restarting)")
 
     def _restart(self, reason: str) -> None:

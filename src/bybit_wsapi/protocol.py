@@ -16,6 +16,28 @@ from typing import Any
 from bybit_wsapi_generated import WS_API_OPERATIONS, WSAPIResponseMeta
 
 from .auth import Secret, sign_auth
+from .wire import (
+    ARGS,
+    HEADER,
+    LEGACY_RET_CODE,
+    LEGACY_RET_MSG,
+    LEGACY_SUCCESS,
+    LIMIT_KEY,
+    LIMIT_RESET_KEY,
+    LIMIT_STATUS_KEY,
+    OP,
+    OP_AUTH,
+    OP_PING,
+    OP_PONG,
+    RECV_WINDOW_KEY,
+    REFERER_KEY,
+    REQ_ID,
+    RET_CODE,
+    RET_MSG,
+    TIME_NOW_KEY,
+    TIMESTAMP_KEY,
+    TRACE_ID_KEYS,
+)
 
 __all__ = [
     "PING_FRAME",
@@ -33,9 +55,9 @@ __all__ = [
     "response_meta",
 ]
 
-PING_FRAME = '{"op":"ping"}'
 _ORDER_OPS = frozenset(WS_API_OPERATIONS)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+PING_FRAME = _dumps({OP: OP_PING})
 
 
 class ReqIdGenerator:
@@ -59,7 +81,7 @@ class ReqIdGenerator:
 def auth_frame(api_key: str, secret: Secret, expires_ms: int, req_id: str) -> str:
     """The ``auth`` frame: ``args`` = [key, expires (ms, int), HMAC signature]."""
     signature = sign_auth(secret, expires_ms)
-    return _dumps({"reqId": req_id, "op": "auth", "args": [api_key, expires_ms, signature]})
+    return _dumps({REQ_ID: req_id, OP: OP_AUTH, ARGS: [api_key, expires_ms, signature]})
 
 
 def encode_params(params: Mapping[str, Any]) -> str:
@@ -70,6 +92,14 @@ def encode_params(params: Mapping[str, Any]) -> str:
         ValueError: the object contains itself.
     """
     return _dumps(params)
+
+
+_REQ_ID = f'{{"{REQ_ID}":'
+_TIMESTAMP = f'"{HEADER}":{{"{TIMESTAMP_KEY}":'
+_RECV_WINDOW = f'"{RECV_WINDOW_KEY}":'
+_REFERER = f'"{REFERER_KEY}":'
+_OP = f'"{OP}":'
+_ARGS = f'"{ARGS}":'
 
 
 def request_frame(
@@ -85,11 +115,11 @@ def request_frame(
 
     ``req_id`` must be JSON-safe (``ReqIdGenerator`` ids are); header values are strings.
     """
-    referer_part = "" if referer is None else f',"Referer":{_dumps(referer)}'
+    referer_part = "" if referer is None else f",{_REFERER}{_dumps(referer)}"
     return (
-        f'{{"reqId":"{req_id}","header":{{"X-BAPI-TIMESTAMP":"{timestamp_ms}",'
-        f'"X-BAPI-RECV-WINDOW":"{recv_window_ms}"{referer_part}}},'
-        f'"op":{_dumps(op)},"args":[{params_json}]}}'
+        f'{_REQ_ID}"{req_id}",{_TIMESTAMP}"{timestamp_ms}",'
+        f'{_RECV_WINDOW}"{recv_window_ms}"{referer_part}}},'
+        f"{_OP}{_dumps(op)},{_ARGS}[{params_json}]}}"
     )
 
 
@@ -140,25 +170,25 @@ Decoded = Reply | AuthReply | Pong | OrphanError | Unrecognised
 
 
 def _ret_code(frame: Mapping[str, Any]) -> int | None:
-    code = frame.get("retCode", frame.get("ret_code"))
+    code = frame.get(RET_CODE, frame.get(LEGACY_RET_CODE))
     if isinstance(code, bool) or not isinstance(code, int):
         return None
     return code
 
 
 def _ret_msg(frame: Mapping[str, Any]) -> str:
-    msg = frame.get("retMsg", frame.get("ret_msg", ""))
+    msg = frame.get(RET_MSG, frame.get(LEGACY_RET_MSG, ""))
     return msg if isinstance(msg, str) else repr(msg)
 
 
 def _failure_code(frame: Mapping[str, Any]) -> int | None:
     """``retCode``, but None when a legacy ``success: false`` contradicts a zero code."""
     code = _ret_code(frame)
-    return None if code == 0 and frame.get("success") is False else code
+    return None if code == 0 and frame.get(LEGACY_SUCCESS) is False else code
 
 
 def _failed(frame: Mapping[str, Any], code: int | None) -> bool:
-    return code != 0 or frame.get("success") is False
+    return code != 0 or frame.get(LEGACY_SUCCESS) is False
 
 
 def decode(text: str) -> Decoded:
@@ -171,13 +201,13 @@ def decode(text: str) -> Decoded:
         return Unrecognised("JSON nested too deeply", text)
     if not isinstance(frame, dict):
         return Unrecognised(f"a JSON {type(frame).__name__}, not an object", text)
-    op = frame.get("op")
-    if op == "pong" or frame.get("ret_msg") == "pong":
+    op = frame.get(OP)
+    if op == OP_PONG or frame.get(LEGACY_RET_MSG) == OP_PONG:
         return Pong(frame)
-    req_id = frame.get("reqId")
-    if isinstance(req_id, str) and isinstance(op, str) and op != "auth":
+    req_id = frame.get(REQ_ID)
+    if isinstance(req_id, str) and isinstance(op, str) and op != OP_AUTH:
         return Reply(req_id, op, _failure_code(frame), _ret_msg(frame), frame)
-    if op == "auth":
+    if op == OP_AUTH:
         code = _ret_code(frame)
         return AuthReply(not _failed(frame, code), code, _ret_msg(frame), frame)
     if isinstance(op, str) and op in _ORDER_OPS:
@@ -201,15 +231,15 @@ def _int_header(header: Mapping[str, Any], key: str) -> int | None:
 
 def response_meta(frame: Mapping[str, Any], rtt_ms: float) -> WSAPIResponseMeta:
     """The ``meta`` the client adds to each reply: round trip and header values as numbers."""
-    header = frame.get("header")
+    header = frame.get(HEADER)
     if not isinstance(header, dict):
         header = {}
-    trace = header.get("Traceid", header.get("TraceId"))
+    trace = next((header[k] for k in TRACE_ID_KEYS if k in header), None)
     return {
         "rttMs": rtt_ms,
-        "serverTimeMs": _int_header(header, "Timenow"),
-        "rateLimit": _int_header(header, "X-Bapi-Limit"),
-        "rateLimitRemaining": _int_header(header, "X-Bapi-Limit-Status"),
-        "rateLimitResetMs": _int_header(header, "X-Bapi-Limit-Reset-Timestamp"),
+        "serverTimeMs": _int_header(header, TIME_NOW_KEY),
+        "rateLimit": _int_header(header, LIMIT_KEY),
+        "rateLimitRemaining": _int_header(header, LIMIT_STATUS_KEY),
+        "rateLimitResetMs": _int_header(header, LIMIT_RESET_KEY),
         "traceId": trace if isinstance(trace, str) else None,
     }

@@ -6,8 +6,9 @@ Source: the protocol reference (``bybit-ws-api.md`` §3.3, §9). Pure data, no I
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Final
 
-__all__ = ["RetCode"]
+__all__ = ["RESTART_CODES", "RETRYABLE_AUTH_CODES", "RetCode"]
 
 
 class RetCode(IntEnum):
@@ -44,7 +45,16 @@ class RetCode(IntEnum):
     SPOT_DUPLICATE_ORDER_LINK_ID = 170141
     SPOT_ORDER_NOT_EXISTS = 170213
 
-    @property
-    def needs_new_connection(self) -> bool:
-        """Whether Bybit asks the client to reconnect (service restarting)."""
-        return self in (RetCode.SERVICE_RESTARTING, RetCode.INTERNAL_ERROR)
+
+RESTART_CODES: Final = frozenset({RetCode.SERVICE_RESTARTING, RetCode.INTERNAL_ERROR})
+"""The server is restarting (§9): stop sending, let in-flight replies arrive, reconnect."""
+
+RETRYABLE_AUTH_CODES: Final = frozenset(
+    {
+        RetCode.SERVICE_RESTARTING,
+        RetCode.INTERNAL_ERROR,
+        RetCode.SYSTEM_FREQUENCY_PROTECTION,
+        RetCode.IP_RATE_LIMIT,
+    }
+)
+"""Auth failures a new connection may cure (the others: fix the key, clock or whitelist)."""

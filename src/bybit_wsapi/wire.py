@@ -1,0 +1,96 @@
+"""Wire facts of ``/v5/trade`` that the spec's tables do not hold, written once for client and
+server: frame keys, header keys, control ops and the error-reply shapes (reference §3-§5, §8).
+
+A pure leaf: it imports nothing of this package. The API path and the category field are the
+generated ``API_PATH`` and ``CATEGORY_FIELD``; the codes acted on are in ``retcodes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final, Literal
+
+__all__ = [
+    "ARGS",
+    "CONN_ID",
+    "DATA",
+    "HEADER",
+    "LEGACY_CONN_ID",
+    "LEGACY_RET_CODE",
+    "LEGACY_RET_MSG",
+    "LEGACY_SUCCESS",
+    "LIMIT_KEY",
+    "LIMIT_RESET_KEY",
+    "LIMIT_STATUS_KEY",
+    "OP",
+    "OP_AUTH",
+    "OP_PING",
+    "OP_PONG",
+    "RECV_WINDOW_KEY",
+    "REFERER_KEY",
+    "REQ_ID",
+    "RET_CODE",
+    "RET_EXT_INFO",
+    "RET_MSG",
+    "TIMESTAMP_KEY",
+    "TIME_NOW_KEY",
+    "TRACE_ID_KEY",
+    "TRACE_ID_KEYS",
+    "Action",
+    "legacy_error",
+    "req_id_less_error",
+]
+
+# -- frame keys (§4, §5.1) ---------------------------------------------------------------------
+REQ_ID: Final = "reqId"
+OP: Final = "op"
+ARGS: Final = "args"
+HEADER: Final = "header"
+RET_CODE: Final = "retCode"
+RET_MSG: Final = "retMsg"
+DATA: Final = "data"
+RET_EXT_INFO: Final = "retExtInfo"
+CONN_ID: Final = "connId"
+
+# -- request header keys (§4): every value a string ---------------------------------------------
+TIMESTAMP_KEY: Final = "X-BAPI-TIMESTAMP"
+RECV_WINDOW_KEY: Final = "X-BAPI-RECV-WINDOW"
+REFERER_KEY: Final = "Referer"
+
+# -- reply header keys (§5.1): every value a string ---------------------------------------------
+LIMIT_KEY: Final = "X-Bapi-Limit"
+LIMIT_STATUS_KEY: Final = "X-Bapi-Limit-Status"
+LIMIT_RESET_KEY: Final = "X-Bapi-Limit-Reset-Timestamp"
+TRACE_ID_KEY: Final = "Traceid"
+TRACE_ID_KEYS: Final = (TRACE_ID_KEY, "TraceId")
+"""The spellings of the trace id a client accepts (the first is the one Bybit sends)."""
+TIME_NOW_KEY: Final = "Timenow"
+
+# -- control ops (§3, §8) -----------------------------------------------------------------------
+OP_AUTH: Final = "auth"
+OP_PING: Final = "ping"
+OP_PONG: Final = "pong"
+
+# -- the legacy error shape (§5.3): snake_case keys, ``success: false``, no ``retCode`` ---------
+LEGACY_SUCCESS: Final = "success"
+LEGACY_RET_CODE: Final = "ret_code"
+LEGACY_RET_MSG: Final = "ret_msg"
+LEGACY_CONN_ID: Final = "conn_id"
+
+Action = Literal["create", "amend", "cancel"]
+"""What an order operation does to orders (the spec's ``action``)."""
+
+
+def req_id_less_error(reply: Mapping[str, object]) -> dict[str, object]:
+    """A standard error reply in the reqId-less shape of §5.3: only code, message, op, connId."""
+    return {key: reply[key] for key in (RET_CODE, RET_MSG, OP, CONN_ID)}
+
+
+def legacy_error(reply: Mapping[str, object]) -> dict[str, object]:
+    """A standard error reply in the legacy shape of §5.3: ``success: false``, no code."""
+    return {
+        LEGACY_SUCCESS: False,
+        LEGACY_RET_MSG: reply[RET_MSG],
+        OP: reply[OP],
+        LEGACY_CONN_ID: reply[CONN_ID],
+    }
