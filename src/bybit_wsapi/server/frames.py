@@ -10,6 +10,21 @@ import json
 from collections.abc import Mapping
 from typing import Final
 
+from bybit_wsapi.retcodes import RetCode
+from bybit_wsapi.wire import (
+    LIMIT_KEY,
+    LIMIT_RESET_KEY,
+    LIMIT_STATUS_KEY,
+    OP_AUTH,
+    OP_PONG,
+    RECV_WINDOW_KEY,
+    TIME_NOW_KEY,
+    TIMESTAMP_KEY,
+    TRACE_ID_KEY,
+    legacy_error,
+    req_id_less_error,
+)
+
 from .faults import ErrorShape
 
 __all__ = [
@@ -29,11 +44,7 @@ __all__ = [
     "response_header",
 ]
 
-TIMESTAMP_KEY: Final = "X-BAPI-TIMESTAMP"
-RECV_WINDOW_KEY: Final = "X-BAPI-RECV-WINDOW"
-LIMIT_KEYS: Final = ("X-Bapi-Limit", "X-Bapi-Limit-Status", "X-Bapi-Limit-Reset-Timestamp")
-TRACE_ID_KEY: Final = "Traceid"
-TIME_NOW_KEY: Final = "Timenow"
+LIMIT_KEYS: Final = (LIMIT_KEY, LIMIT_STATUS_KEY, LIMIT_RESET_KEY)
 
 _MAX_MS_DIGITS: Final = 19
 
@@ -81,13 +92,13 @@ def _start(req_id: str | None) -> dict[str, object]:
 def auth_reply(req_id: str | None, code: int, msg: str, conn_id: str) -> dict[str, object]:
     """The reply to ``auth``: ``{reqId?, retCode, retMsg, op: "auth", connId}``."""
     frame = _start(req_id)
-    frame.update(retCode=code, retMsg=msg, op="auth", connId=conn_id)
+    frame.update(retCode=code, retMsg=msg, op=OP_AUTH, connId=conn_id)
     return frame
 
 
 def pong(now_ms: int, conn_id: str) -> dict[str, object]:
     """The ``/v5/trade`` pong: server time in ms as the only item of ``data``."""
-    return {"retCode": 0, "retMsg": "OK", "op": "pong", "data": [str(now_ms)], "connId": conn_id}
+    return {"retCode": 0, "retMsg": "OK", "op": OP_PONG, "data": [str(now_ms)], "connId": conn_id}
 
 
 def response_header(
@@ -130,21 +141,15 @@ def op_reply(
 
 def frame_error(req_id: str | None, msg: str, op: str, conn_id: str) -> dict[str, object]:
     """A 10001 parameter error in the standard envelope, without a header."""
-    return op_reply(req_id, 10001, msg, op, conn_id)
+    return op_reply(req_id, RetCode.PARAM_ERROR, msg, op, conn_id)
 
 
 def reshape_error(frame: dict[str, object], shape: ErrorShape) -> dict[str, object]:
     """An error reply in the ``no_req_id`` or ``legacy`` shape of §5.3."""
     if shape == "no_req_id":
-        keys = ("retCode", "retMsg", "op", "connId")
-        return {key: frame[key] for key in keys}
+        return req_id_less_error(frame)
     if shape == "legacy":
-        return {
-            "success": False,
-            "ret_msg": frame["retMsg"],
-            "op": frame["op"],
-            "conn_id": frame["connId"],
-        }
+        return legacy_error(frame)
     return frame
 
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
+
+from bybit_wsapi_generated.tables import CATEGORY_FIELD
 
 from bybit_wsapi.retcodes import RetCode
+from bybit_wsapi.wire import Action
 
 __all__ = ["Action", "OrderBook", "Outcome"]
 
-Action = Literal["create", "amend", "cancel"]
-
 ORDER_ID: Final = "orderId"
 ORDER_LINK_ID: Final = "orderLinkId"
-CATEGORY: Final = "category"
+CATEGORY: Final = CATEGORY_FIELD
 SYMBOL: Final = "symbol"
 _IDENTITY_KEYS: Final = frozenset((CATEGORY, SYMBOL, ORDER_ID, ORDER_LINK_ID))
 

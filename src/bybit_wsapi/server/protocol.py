@@ -17,6 +17,7 @@ from bybit_wsapi_generated.tables import OBJECT_RULES, OPERATION_RULES
 
 from bybit_wsapi.auth import Secret, verify_auth
 from bybit_wsapi.retcodes import RetCode
+from bybit_wsapi.wire import OP_AUTH, OP_PING
 
 from .config import ServerConfig
 from .faults import Faults
@@ -131,9 +132,9 @@ class Engine:
             operation = self.operations.get(op)
             if operation is not None:
                 return self._order(session, operation, frame, now_ms)
-            if op == "ping":
+            if op == OP_PING:
                 return None if self.faults.no_pong else pong(now_ms, session.conn_id)
-            if op == "auth":
+            if op == OP_AUTH:
                 return self._auth(session, frame, now_ms)
         req_id = frame.get("reqId")
         echo = req_id if type(req_id) is str else None
