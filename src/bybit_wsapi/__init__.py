@@ -9,7 +9,7 @@ from bybit_wsapi_generated import *  # noqa: F403
 from bybit_wsapi_generated import __all__ as _generated_all
 
 from .batch import BatchItemFailure, failed_items
-from .client import ClientOptions, WebsocketAPIClient, WebsocketClient
+from .client import WebsocketAPIClient, WebsocketClient
 from .endpoints import MAINNET_URL, TESTNET_URL
 from .errors import (
     AuthenticationError,
@@ -22,6 +22,7 @@ from .errors import (
     WSAPIError,
     WSConnectionError,
 )
+from .options import ClientOptions
 from .retcodes import RetCode
 
 __all__ = [

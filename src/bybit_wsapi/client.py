@@ -10,96 +10,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Mapping
 from types import TracebackType
-from typing import Any, Self, TypedDict, Unpack
+from typing import Any, Self, Unpack
 
 from bybit_wsapi_generated import WS_KEY_MAP, WSAPIMethods, WSAPIOperation, WSAPISender, WsKey
 
-from .auth import Secret
-from .connection import ConnectionOptions, TradeConnection
-from .endpoints import Region, ws_api_url
+from .connection import TradeConnection
 from .errors import BybitWSError, ConfigurationError
 from .events import EventEmitter, EventName, Handler
+from .options import ClientOptions, check_seconds, connection_options
 
-__all__ = ["ClientOptions", "WebsocketAPIClient", "WebsocketClient"]
+__all__ = ["WebsocketAPIClient", "WebsocketClient", "attach_default_listeners"]
 
-logger = logging.getLogger("bybit_wsapi")
-
-
-class ClientOptions(TypedDict, total=False):
-    """Keyword options of both clients (all optional)."""
-
-    testnet: bool
-    """Use Bybit's testnet (``wss://stream-testnet.bybit.com/v5/trade``)."""
-    demo_trading: bool
-    """Rejected: Bybit's demo trading has no WS trade API. Use testnet instead."""
-    region: Region
-    """A regional mainnet host: ``tr``, ``kz`` (documented), ``id``, ``ge``, ``jp``."""
-    ws_url: str
-    """Any other endpoint, e.g. the local test server's ``server.url``."""
-    recv_window: int
-    """``X-BAPI-RECV-WINDOW`` in ms (default 5000)."""
-    request_timeout: float
-    """Default seconds to wait for a reply (default 10); each call can override it."""
-    connect_timeout: float
-    """Seconds for the handshake, the auth reply, and ``connect_ws_api()`` (default 10)."""
-    ping_interval: float
-    """Seconds between JSON heartbeats (default 20, as Bybit recommends)."""
-    pong_timeout: float
-    """Seconds without any frame after a ping before reconnecting (default 10)."""
-    referer: str
-    """API broker id sent as the ``Referer`` header (none by default)."""
-    max_frame_bytes: int
-    """Largest frame accepted; a bigger one ends the connection (default 4 MiB)."""
-    reconnect_initial_delay: float
-    """First reconnect delay in seconds, doubled per failed attempt, with jitter (default 0.25)."""
-    reconnect_max_delay: float
-    """Longest reconnect delay in seconds (default 30)."""
-
-
-def _number(options: Mapping[str, object], name: str, default: float) -> float:
-    value = options.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigurationError(f"{name} must be a positive number of seconds, got {value!r}")
-    return float(value)
-
-
-def _integer(options: Mapping[str, object], name: str, default: int, minimum: int) -> int:
-    value = options.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigurationError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return value
-
-
-def _text(value: object, what: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise ConfigurationError(f"{what} must be a non-empty string, got {type(value).__name__}")
-    return value
-
-
-def _connection_options(key: object, secret: object, options: ClientOptions) -> ConnectionOptions:
-    raw: Mapping[str, object] = options
-    referer = raw.get("referer")
-    url = ws_api_url(
-        testnet=options.get("testnet", False),
-        demo_trading=options.get("demo_trading", False),
-        region=options.get("region"),
-        ws_url=options.get("ws_url"),
-    )
-    return ConnectionOptions(
-        url=url,
-        api_key=_text(key, "key (your Bybit API key)"),
-        secret=Secret(_text(secret, "secret (your Bybit API secret)")),
-        ws_key=WS_KEY_MAP.v5_private_trade,
-        recv_window_ms=_integer(raw, "recv_window", 5000, 1),
-        request_timeout=_number(raw, "request_timeout", 10.0),
-        connect_timeout=_number(raw, "connect_timeout", 10.0),
-        ping_interval=_number(raw, "ping_interval", 20.0),
-        pong_timeout=_number(raw, "pong_timeout", 10.0),
-        referer=None if referer is None else _text(referer, "referer"),
-        max_frame_bytes=_integer(raw, "max_frame_bytes", 4 * 1024 * 1024, 1024),
-        reconnect_initial_delay=_number(raw, "reconnect_initial_delay", 0.25),
-        reconnect_max_delay=_number(raw, "reconnect_max_delay", 30.0),
-    )
+logger = logging.getLogger(__name__)
 
 
 class WebsocketClient(WSAPISender):
@@ -119,7 +41,7 @@ class WebsocketClient(WSAPISender):
 
     def __init__(self, *, key: str, secret: str, **options: Unpack[ClientOptions]) -> None:
         self._events = EventEmitter()
-        self._connection = TradeConnection(_connection_options(key, secret, options), self._events)
+        self._connection = TradeConnection(connection_options(key, secret, options), self._events)
         self._key_hint = key[:4]
 
     def __repr__(self) -> str:
@@ -183,7 +105,7 @@ class WebsocketClient(WSAPISender):
                 f"the WS API runs on {WS_KEY_MAP.v5_private_trade!r}, not {ws_key!r}"
             )
         if timeout is not None:
-            _number({"timeout": timeout}, "timeout", 0.0)
+            check_seconds("timeout", timeout)
         return self._connection.submit(operation, params, timeout)
 
     async def close(self) -> None:

@@ -27,14 +27,12 @@ import ssl
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx
 import wsproto.utilities
 from httpx_ws import WebSocketUpgradeError, aconnect_ws
 
-from .auth import Secret
 from .errors import (
     AuthenticationError,
     RequestNotSentError,
@@ -44,6 +42,7 @@ from .errors import (
     WSConnectionError,
 )
 from .events import EventEmitter
+from .options import ConnectionOptions
 from .orphans import Match, OrphanMatcher
 from .protocol import (
     PING_FRAME,
@@ -63,31 +62,12 @@ from .retcodes import RESTART_CODES, RETRYABLE_AUTH_CODES, RetCode
 from .retry import backoff
 from .transport import MessageTooLargeError, TradeSession, session_class
 
-__all__ = ["ConnectionOptions", "TradeConnection"]
+__all__ = ["TradeConnection"]
 
-logger = logging.getLogger("bybit_wsapi")
+logger = logging.getLogger(__name__)
 
 SessionEnd = Literal["closed", "lost", "restart", "fatal"]
 _MAX_FRAMES_PER_WRITE = 256
-
-
-@dataclass(frozen=True)
-class ConnectionOptions:
-    """Everything a connection needs; validated by the client before it gets here."""
-
-    url: str
-    api_key: str
-    secret: Secret
-    ws_key: str
-    recv_window_ms: int = 5000
-    request_timeout: float = 10.0
-    connect_timeout: float = 10.0
-    ping_interval: float = 20.0
-    pong_timeout: float = 10.0
-    referer: str | None = None
-    max_frame_bytes: int = 4 * 1024 * 1024
-    reconnect_initial_delay: float = 0.25
-    reconnect_max_delay: float = 30.0
 
 
 class _Request:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
 from .errors import ConfigurationError
 
@@ -41,8 +42,10 @@ def ws_api_url(
             "HTTP 404): use testnet=True with testnet API keys, or the local server (ws_url=...)"
         )
     if ws_url is not None:
-        if not ws_url.startswith(("ws://", "wss://")):
-            raise ConfigurationError(f"ws_url must start with ws:// or wss://, got {ws_url!r}")
+        if not ws_url.startswith(("ws://", "wss://")) or not urlsplit(ws_url).hostname:
+            raise ConfigurationError(
+                f"ws_url must be a ws:// or wss:// URL with a host, got {ws_url!r}"
+            )
         return ws_url
     if region is not None:
         if testnet:

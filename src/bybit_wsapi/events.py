@@ -8,6 +8,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal, get_args
 
+from .errors import ConfigurationError
+
 __all__ = ["EventEmitter", "EventName", "Handler"]
 
 EventName = Literal[
@@ -16,7 +18,7 @@ EventName = Literal[
 EVENT_NAMES: tuple[EventName, ...] = get_args(EventName)
 Handler = Callable[[Any], Awaitable[object] | object]
 
-logger = logging.getLogger("bybit_wsapi")
+logger = logging.getLogger(__name__)
 
 
 class EventEmitter:
@@ -29,7 +31,7 @@ class EventEmitter:
     def on(self, event: EventName, handler: Handler) -> None:
         """Call ``handler(payload)`` on every ``event``."""
         if event not in self._handlers:
-            raise ValueError(f"unknown event {event!r}; use one of {', '.join(EVENT_NAMES)}")
+            raise ConfigurationError(f"unknown event {event!r}; use one of {', '.join(EVENT_NAMES)}")
         self._handlers[event].append(handler)
 
     def off(self, event: EventName, handler: Handler) -> None:

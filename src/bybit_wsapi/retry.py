@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
+from .options import ConnectionOptions
+
 __all__ = ["backoff"]
 
 
 def backoff(
-    initial: float = 0.25,
-    maximum: float = 30.0,
+    initial: float = ConnectionOptions.reconnect_initial_delay,
+    maximum: float = ConnectionOptions.reconnect_max_delay,
     factor: float = 2.0,
     rng: random.Random | None = None,
 ) -> Iterator[float]:

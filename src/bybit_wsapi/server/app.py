@@ -25,7 +25,7 @@ from .protocol import Engine, Pending, Received, Session
 
 __all__ = ["LocalServer"]
 
-LOG = logging.getLogger("bybit_wsapi.server")
+LOG = logging.getLogger(__name__)
 
 _CLOSE_TIMEOUT = 2.0
 """Seconds to wait for a client's close frame after the server closes a connection."""
@@ -157,7 +157,7 @@ class LocalServer:
             ping_interval=None,
             max_size=config.max_frame_bytes,
             close_timeout=_CLOSE_TIMEOUT,
-            logger=_NoFrameLogger(logging.getLogger("bybit_wsapi.server.websockets")),
+            logger=_NoFrameLogger(logging.getLogger(f"{__name__}.websockets")),
         )
         port = self._server.sockets[0].getsockname()[1]
         host = f"[{config.host}]" if ":" in config.host else config.host

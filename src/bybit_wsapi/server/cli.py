@@ -19,6 +19,8 @@ from .faults import Faults
 
 __all__ = ["add_arguments", "config_from_args", "run"]
 
+logger = logging.getLogger(__name__)
+
 _RATE_LIMIT = re.compile(r"(?P<op>[^:=\s]+):(?P<category>[^:=\s]+)=(?P<limit>[0-9]+)")
 
 
@@ -180,5 +182,5 @@ async def _serve(config: ServerConfig) -> int:
         sys.stdout.write(server.url + "\n")
         sys.stdout.flush()
         await stop.wait()
-        logging.getLogger("bybit_wsapi.server").info("shutting down")
+        logger.info("shutting down")
     return 0

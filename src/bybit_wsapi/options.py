@@ -1,0 +1,181 @@
+"""The clients' options: ``ClientOptions`` (what users pass), ``ConnectionOptions`` (every
+default, validated), and the checks between them (pure: no I/O).
+
+Each default is written once, as a ``ConnectionOptions`` field; ``ClientOptions``' docstrings and
+the README quote them, and a test keeps the three in step.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from bybit_wsapi_generated import WS_KEY_MAP
+
+from .auth import Secret
+from .endpoints import Region, ws_api_url
+from .errors import ConfigurationError
+
+__all__ = [
+    "OPTION_FIELDS",
+    "ClientOptions",
+    "ConnectionOptions",
+    "check_seconds",
+    "connection_options",
+]
+
+
+class ClientOptions(TypedDict, total=False):
+    """Keyword options of both clients (all optional)."""
+
+    testnet: bool
+    """Use Bybit's testnet (``wss://stream-testnet.bybit.com/v5/trade``)."""
+    demo_trading: bool
+    """Rejected: Bybit's demo trading has no WS trade API. Use testnet instead."""
+    region: Region
+    """A regional mainnet host: ``tr``, ``kz`` (documented), ``id``, ``ge``, ``jp``."""
+    ws_url: str
+    """Any other endpoint, e.g. the local test server's ``server.url``."""
+    recv_window: int
+    """``X-BAPI-RECV-WINDOW`` in ms (default 5000)."""
+    request_timeout: float
+    """Default seconds to wait for a reply (default 10); each call can override it."""
+    connect_timeout: float
+    """Seconds for the handshake, the auth reply, and ``connect_ws_api()`` (default 10)."""
+    ping_interval: float
+    """Seconds between JSON heartbeats (default 20, as Bybit recommends)."""
+    pong_timeout: float
+    """Seconds without any frame after a ping before reconnecting (default 10)."""
+    referer: str
+    """API broker id sent as the ``Referer`` header (none by default)."""
+    max_frame_bytes: int
+    """Largest frame accepted; a bigger one ends the connection (default 4 MiB)."""
+    reconnect_initial_delay: float
+    """First reconnect delay in seconds, doubled per failed attempt, with jitter (default 0.25)."""
+    reconnect_max_delay: float
+    """Longest reconnect delay in seconds (default 30)."""
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """Everything a connection needs, validated; each field's default is the client's default."""
+
+    url: str
+    api_key: str
+    secret: Secret
+    ws_key: str = WS_KEY_MAP.v5_private_trade
+    recv_window_ms: int = 5000
+    request_timeout: float = 10.0
+    connect_timeout: float = 10.0
+    ping_interval: float = 20.0
+    pong_timeout: float = 10.0
+    referer: str | None = None
+    max_frame_bytes: int = 4 * 1024 * 1024
+    reconnect_initial_delay: float = 0.25
+    reconnect_max_delay: float = 30.0
+
+
+def check_seconds(name: str, value: object) -> float:
+    """``value`` as seconds: a finite number above 0 (not a bool), else a ConfigurationError."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigurationError(
+            f"{name} must be a number of seconds (int or float), got {type(value).__name__}"
+        )
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigurationError(f"{name} must be a finite number of seconds > 0, got {value!r}")
+    return float(value)
+
+
+def _integer(minimum: int, unit: str) -> Callable[[str, object], int]:
+    def check(name: str, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            shown = repr(value) if isinstance(value, int | float) else type(value).__name__
+            raise ConfigurationError(f"{name} must be an int >= {minimum} ({unit}), got {shown}")
+        return value
+
+    return check
+
+
+def _flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def _text(name: str, value: object, what: str = "") -> str:
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a string{what}, got {type(value).__name__}")
+    if not value:
+        raise ConfigurationError(f"{name} must be a non-empty string{what}, got an empty string")
+    return value
+
+
+def _url(name: str, value: object) -> str:
+    return _text(name, value, " (a ws:// or wss:// URL)")
+
+
+OPTION_FIELDS: Mapping[str, tuple[str | None, Callable[[str, Any], object]]] = {
+    "testnet": (None, _flag),
+    "demo_trading": (None, _flag),
+    "region": (None, _text),
+    "ws_url": (None, _url),
+    "recv_window": ("recv_window_ms", _integer(1, "milliseconds")),
+    "request_timeout": ("request_timeout", check_seconds),
+    "connect_timeout": ("connect_timeout", check_seconds),
+    "ping_interval": ("ping_interval", check_seconds),
+    "pong_timeout": ("pong_timeout", check_seconds),
+    "referer": ("referer", _text),
+    "max_frame_bytes": ("max_frame_bytes", _integer(1024, "bytes")),
+    "reconnect_initial_delay": ("reconnect_initial_delay", check_seconds),
+    "reconnect_max_delay": ("reconnect_max_delay", check_seconds),
+}
+"""Each option of ``ClientOptions``: the ``ConnectionOptions`` field it sets (None: it only
+chooses the URL) and the check its value passes."""
+
+
+def _unknown(name: str) -> ConfigurationError:
+    known = [*OPTION_FIELDS, "key", "secret"]
+    squashed = {option.replace("_", ""): option for option in known}
+    near = squashed.get(name.replace("_", "").lower()) or next(
+        iter(difflib.get_close_matches(name, known, n=1)), None
+    )
+    hint = f" (did you mean {near!r}?)" if near else ""
+    return ConfigurationError(
+        f"unknown option {name!r}{hint}; the options are: {', '.join(OPTION_FIELDS)}"
+    )
+
+
+def connection_options(
+    key: object, secret: object, options: Mapping[str, object]
+) -> ConnectionOptions:
+    """Check ``key``, ``secret`` and every option; the ``ConnectionOptions`` they make.
+
+    Raises:
+        ConfigurationError: an unknown option, or a value of the wrong type or range; the
+            message names the option and what it expects.
+    """
+    api_key = _text("key", key, " (your Bybit API key)")
+    hidden = Secret(_text("secret", secret, " (your Bybit API secret)"))
+    endpoint: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    for name, value in options.items():
+        if name not in OPTION_FIELDS:
+            raise _unknown(name)
+        if name == "referer" and value is None:
+            continue
+        field, check = OPTION_FIELDS[name]
+        if field is None:
+            endpoint[name] = check(name, value)
+        else:
+            values[field] = check(name, value)
+    result = ConnectionOptions(url=ws_api_url(**endpoint), api_key=api_key, secret=hidden, **values)
+    if result.reconnect_max_delay < result.reconnect_initial_delay:
+        raise ConfigurationError(
+            f"reconnect_max_delay ({result.reconnect_max_delay:g} s) must be >= "
+            f"reconnect_initial_delay ({result.reconnect_initial_delay:g} s): raise "
+            "reconnect_max_delay or lower reconnect_initial_delay"
+        )
+    return result
