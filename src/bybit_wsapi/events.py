@@ -31,7 +31,9 @@ class EventEmitter:
     def on(self, event: EventName, handler: Handler) -> None:
         """Call ``handler(payload)`` on every ``event``."""
         if event not in self._handlers:
-            raise ConfigurationError(f"unknown event {event!r}; use one of {', '.join(EVENT_NAMES)}")
+            raise ConfigurationError(
+                f"unknown event {event!r}; use one of {', '.join(EVENT_NAMES)}"
+            )
         self._handlers[event].append(handler)
 
     def off(self, event: EventName, handler: Handler) -> None:
