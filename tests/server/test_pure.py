@@ -110,7 +110,8 @@ def test_codes(category: str, duplicate: int, missing: int) -> None:
 def test_apply_dispatches() -> None:
     orders = book()
     assert orders.apply("create", "linear", ORDER, 1).order_id == "id1"
-    assert orders.apply("amend", "linear", {"symbol": "BTCUSDT", "orderId": "id1"}, 1).code == 0
+    amend = {"symbol": "BTCUSDT", "orderId": "id1", "qty": "2"}  # an amend must change something
+    assert orders.apply("amend", "linear", amend, 1).code == 0
     assert orders.apply("cancel", "linear", {"symbol": "BTCUSDT", "orderId": "id1"}, 1).code == 0
 
 

@@ -2,7 +2,9 @@
 
 Orders never fill: a created order stays ``New`` until it is cancelled. Codes follow the
 protocol reference §9; spot has its own codes for a duplicate ``orderLinkId`` and an unknown
-order.
+order. :func:`create_problem` and :func:`amend_problem` refuse what Bybit refuses once the
+parameters have the right types (a Limit without a price, a quantity or price that is not
+positive, an amend that changes nothing).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Final
 
 from bybit_wsapi_generated.tables import CATEGORY_FIELD
@@ -17,7 +20,7 @@ from bybit_wsapi_generated.tables import CATEGORY_FIELD
 from bybit_wsapi.retcodes import RetCode
 from bybit_wsapi.wire import Action
 
-__all__ = ["Action", "OrderBook", "Outcome"]
+__all__ = ["Action", "OrderBook", "Outcome", "amend_problem", "create_problem"]
 
 ORDER_ID: Final = "orderId"
 ORDER_LINK_ID: Final = "orderLinkId"
@@ -30,6 +33,15 @@ NEW: Final = "New"
 CANCELLED: Final = "Cancelled"
 
 _SPOT: Final = "spot"
+_POSITIVE_FIELDS: Final = ("qty", "price", "triggerPrice")
+"""Decimal fields that must be above zero when sent (``price`` only on a Limit order)."""
+_AMENDABLE_DECIMALS: Final = frozenset(
+    ("qty", "price", "triggerPrice", "takeProfit", "stopLoss", "tpLimitPrice", "slLimitPrice")
+)
+MSG_UNCHANGED: Final = (
+    "The order remains unchanged as the parameters entered match the existing ones."
+)
+"""Bybit's text for an amend that changes nothing."""
 _MESSAGES: Final[Mapping[int, str]] = {
     RetCode.OK: "OK",
     RetCode.DUPLICATE_ORDER_LINK_ID: "OrderLinkedID is duplicate",
@@ -66,9 +78,75 @@ class Outcome:
     """Creation time of a created order."""
 
 
-def _failure(code: RetCode, params: Mapping[str, object]) -> Outcome:
+def _failure(code: RetCode, params: Mapping[str, object], msg: str | None = None) -> Outcome:
     link = params.get(ORDER_LINK_ID)
-    return Outcome(int(code), _MESSAGES[code], "", link if isinstance(link, str) else "")
+    link_id = link if isinstance(link, str) else ""
+    return Outcome(int(code), _MESSAGES[code] if msg is None else msg, "", link_id)
+
+
+def _not_positive(params: Mapping[str, object], key: str) -> str | None:
+    value = params.get(key)
+    if isinstance(value, str) and value and Decimal(value) <= 0:
+        return f"{key}: must be greater than 0, got {value!r}"
+    return None
+
+
+def create_problem(category: str, params: Mapping[str, object]) -> str | None:
+    """Why Bybit refuses this (well-typed) create with 10001, else ``None``.
+
+    A Limit order needs a ``price``; ``qty``, ``price`` and ``triggerPrice`` must be positive.
+    Exceptions the reference documents: a Market order's ``price`` is ignored, so ``"0"`` passes
+    there; on linear/inverse ``qty`` ``"0"`` with ``reduceOnly`` and ``closeOnTrigger`` both true
+    closes the whole position.
+    """
+    market = params.get("orderType") == "Market"
+    if not market and "price" not in params:
+        return "price: required for a Limit order"
+    for key in _POSITIVE_FIELDS:
+        if key == "price" and market:
+            price = params.get(key)
+            if isinstance(price, str) and price.startswith("-"):
+                return f"price: must not be negative, got {price!r}"
+            continue
+        if key == "qty" and _closes_position(category, params):
+            continue
+        problem = _not_positive(params, key)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _closes_position(category: str, params: Mapping[str, object]) -> bool:
+    return (
+        category in ("linear", "inverse")
+        and params.get("qty") == "0"
+        and params.get("reduceOnly") is True
+        and params.get("closeOnTrigger") is True
+    )
+
+
+def amend_problem(order: Mapping[str, object], params: Mapping[str, object]) -> str | None:
+    """Why Bybit refuses this (well-typed) amend of ``order`` with 10001, else ``None``.
+
+    ``qty``, ``price`` and ``triggerPrice`` must be positive (``"0"`` cancels a take profit or
+    stop loss, so those may be zero); an amend whose values all equal the order's (decimals
+    compared by value: ``"1.0"`` equals ``"1"``), or that sends nothing to change, is refused
+    with Bybit's "remains unchanged" message.
+    """
+    for key in _POSITIVE_FIELDS:
+        problem = _not_positive(params, key)
+        if problem is not None:
+            return problem
+    for key, value in params.items():
+        if key in _IDENTITY_KEYS:
+            continue
+        old = order.get(key)
+        if key in _AMENDABLE_DECIMALS and isinstance(old, str) and isinstance(value, str):
+            if (Decimal(old) if old else None) != (Decimal(value) if value else None):
+                return None
+        elif old != value:
+            return None
+    return MSG_UNCHANGED
 
 
 class OrderBook:
@@ -93,6 +171,9 @@ class OrderBook:
         """A new ``New`` order; ``orderLinkId`` must be new to the account."""
         link = params.get(ORDER_LINK_ID)
         link_id = link if isinstance(link, str) else ""
+        problem = create_problem(category, params)
+        if problem is not None:
+            return _failure(RetCode.PARAM_ERROR, params, problem)
         if link_id and link_id in self._by_link_id:
             duplicate = RetCode.SPOT_DUPLICATE_ORDER_LINK_ID if category == _SPOT else None
             return _failure(duplicate or RetCode.DUPLICATE_ORDER_LINK_ID, params)
@@ -116,6 +197,9 @@ class OrderBook:
             return _failure(_not_found(category), params)
         if order[STATUS] != NEW:
             return _failure(RetCode.ORDER_COMPLETED_OR_CANCELLED, params)
+        problem = amend_problem(order, params)
+        if problem is not None:
+            return _failure(RetCode.PARAM_ERROR, params, problem)
         for key, value in params.items():
             if key not in _IDENTITY_KEYS:
                 order[key] = value
