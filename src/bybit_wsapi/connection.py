@@ -1,12 +1,11 @@
 """The one authenticated connection to ``/v5/trade``: the code that owns the socket.
 
-Task layout (httpx-ws requires one task to enter and exit a session, and one receiver):
+Task layout:
 
-- the **supervisor** task connects (``async with aconnect_ws``), authenticates, sends JSON
-  heartbeats, and reconnects with backoff; it alone enters and exits the session;
-- httpx-ws's own receive task parses each frame and, through :class:`~.transport.TradeSession`,
-  settles the matching request at once; a **reader** task per session waits for the close or
-  network error that ends the session;
+- the **supervisor** task connects (:func:`~.transport.open_session`), authenticates, sends JSON
+  heartbeats, and reconnects with backoff;
+- the session delivers each message to :meth:`TradeConnection._on_text` as it is parsed, which
+  settles the matching request at once; a **reader** task per session waits for its end;
 - every request queues in an outbox at once; awaited at once while the session is authenticated
   and the line is idle (nothing queued or being written), it is written by the awaiting task
   itself; otherwise a **writer** task per session sends queued requests in order, several per
@@ -30,8 +29,6 @@ from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
 from typing import Any, Literal
 
 import httpx
-import wsproto.utilities
-from httpx_ws import WebSocketUpgradeError, aconnect_ws
 
 from .errors import (
     AuthenticationError,
@@ -60,7 +57,7 @@ from .protocol import (
 )
 from .retcodes import RESTART_CODES, RETRYABLE_AUTH_CODES, RetCode
 from .retry import backoff
-from .transport import MessageTooLargeError, TradeSession, session_class
+from .transport import SessionClosedError, UpgradeRejectedError, WireSession, open_session
 
 __all__ = ["TradeConnection"]
 
@@ -159,11 +156,10 @@ class TradeConnection:
         self._closed = False
         self._last_rx = 0.0
         self._last_error: BaseException | None = None
-        self._live: TradeSession | None = None
+        self._live: WireSession | None = None
         """The authenticated session requests may be written to, if any."""
         self._writing = False
         """A write is under way: new requests queue behind it, for the writer to batch."""
-        self._session_class = session_class(self._on_text, options.max_frame_bytes)
 
     # -- public surface (used by WebsocketClient) ------------------------------------------------
 
@@ -388,35 +384,27 @@ class TradeConnection:
         self._drained.clear()
         self._opened = False
         try:
-            async with (
-                httpx.AsyncClient(
-                    timeout=httpx.Timeout(self.options.connect_timeout),
-                    verify=_tls_context() if self.options.url.startswith("wss:") else False,
-                ) as http,
-                aconnect_ws(
-                    self.options.url,
-                    http,
-                    keepalive_ping_interval_seconds=None,
-                    session_class=self._session_class,
-                ) as session,
-            ):
+            session = await open_session(
+                self.options.url,
+                on_text=self._on_text,
+                max_message_bytes=self.options.max_frame_bytes,
+                headers={},
+                open_timeout=self.options.connect_timeout,
+                ssl_context=_tls_context() if self.options.url.startswith("wss:") else None,
+            )
+            try:
                 return await self._run(session, reconnecting=reconnecting)
-        except Exception as exc:  # errors leave the session's task group inside ExceptionGroups
+            finally:
+                await session.close()
+        except Exception as exc:
             leaves = list(_leaves(exc))
             fatal = next((e for e in leaves if isinstance(e, _FatalConnectError)), None)
             if fatal is not None:
                 self._give_up(fatal.error)
                 return "fatal"
             error = leaves[0]
-            if isinstance(error, WebSocketUpgradeError) and _fatal_status(
-                error.response.status_code
-            ):
-                code = error.response.status_code
-                self._give_up(
-                    WSConnectionError(
-                        f"{self.options.url} refused the WebSocket upgrade: HTTP {code}"
-                    )
-                )
+            if isinstance(error, UpgradeRejectedError) and _fatal_status(error.status_code):
+                self._give_up(WSConnectionError(str(error)))
                 return "fatal"
             self._last_error = error
             logger.warning("connection to %s failed: %s", self.options.url, _describe(error))
@@ -426,7 +414,7 @@ class TradeConnection:
             if self._ready is not None and self._ready.done() and not self._closed:
                 self._ready = asyncio.get_running_loop().create_future()  # for the next session
 
-    async def _run(self, session: TradeSession, *, reconnecting: bool) -> SessionEnd:
+    async def _run(self, session: WireSession, *, reconnecting: bool) -> SessionEnd:
         self._last_rx = time.perf_counter()
         self.events.emit("open", {"wsKey": self.options.ws_key, "url": self.options.url})
         reader = asyncio.create_task(self._read(session), name="bybit-wsapi reader")
@@ -456,14 +444,14 @@ class TradeConnection:
                 *(t for t in (writer, reader) if t is not None), return_exceptions=True
             )
 
-    async def _authenticate(self, session: TradeSession) -> None:
+    async def _authenticate(self, session: WireSession) -> None:
         loop = asyncio.get_running_loop()
         self._auth_reply = loop.create_future()
         expires = int(time.time() * 1000) + self.time_offset_ms + self.options.recv_window_ms
         frame = auth_frame(
             self.options.api_key, self.options.secret, expires, f"auth-{self._req_ids()}"
         )
-        await session.send_text(frame)
+        await session.send_texts([frame])
         try:
             async with asyncio.timeout(self.options.connect_timeout):
                 reply = await self._auth_reply
@@ -496,13 +484,13 @@ class TradeConnection:
                 lambda r: RequestNotSentError(str(error), op=r.op, req_id=r.req_id, params=r.params)
             )
 
-    async def _heartbeat(self, session: TradeSession) -> None:
+    async def _heartbeat(self, session: WireSession) -> None:
         """Ping every ``ping_interval``; end the session if nothing arrives within ``pong_timeout``."""
         while not await self._sleep_or_wake(self.options.ping_interval):
             pinged_at = time.perf_counter()
             try:
                 async with asyncio.timeout(self.options.pong_timeout):
-                    await session.send_text(PING_FRAME)
+                    await session.send_texts([PING_FRAME])
             except TimeoutError:
                 logger.warning(
                     "the socket took no ping in %g s: reconnecting", self.options.pong_timeout
@@ -538,7 +526,7 @@ class TradeConnection:
 
     # -- writer and reader -----------------------------------------------------------------------
 
-    async def _write(self, session: TradeSession) -> None:
+    async def _write(self, session: WireSession) -> None:
         """Send what queued while no session was up, or while the line was busy."""
         outbox = self._outbox
         while True:
@@ -556,7 +544,7 @@ class TradeConnection:
             if batch and not await self._send(session, batch):
                 return
 
-    async def _send(self, session: TradeSession, batch: list[_Request]) -> bool:
+    async def _send(self, session: WireSession, batch: list[_Request]) -> bool:
         """Register ``batch`` in flight and write it; False once the session cannot send."""
         options = self.options
         timestamp_ms = int(time.time() * 1000) + self.time_offset_ms
@@ -580,7 +568,7 @@ class TradeConnection:
         try:
             await session.send_texts(frames)
             return True
-        except wsproto.utilities.LocalProtocolError:
+        except SessionClosedError:
             # the session was already closing: nothing was written, so they wait for the next
             for request in reversed(batch):
                 self._in_flight.pop(request.req_id, None)
@@ -595,16 +583,12 @@ class TradeConnection:
             self._finish("lost", reason)
         return False
 
-    async def _read(self, session: TradeSession) -> None:
+    async def _read(self, session: WireSession) -> None:
         """Wait for what ends the session: messages go to :meth:`_on_text` as they arrive."""
-        try:
-            while True:
-                await session.receive()  # returns only for frames we have no use for
-        except MessageTooLargeError as exc:
-            logger.error("%s: reconnecting", exc)
-            self._finish("lost", str(exc))
-        except Exception as exc:
-            self._finish("lost", f"the connection was lost ({_describe(next(_leaves(exc)))})")
+        reason = await session.wait_closed()
+        if self._end is None:
+            logger.warning("%s: reconnecting", reason)
+        self._finish("lost", reason)
 
     def _on_text(self, text: str) -> None:
         """One complete message, from the session's receive task (must not raise)."""

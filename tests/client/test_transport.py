@@ -1,5 +1,6 @@
-"""TradeSession (httpx-ws with direct delivery) against a plain websockets server, and the
-connection's write paths (the awaiting task, the writer's batches) against the local server."""
+"""The wire session (:func:`bybit_wsapi.transport.open_session`) against a plain websockets
+server, and the connection's write paths (the awaiting task, the writer's batches) against the
+local server."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import httpx
 import pytest
 import websockets.asyncio.server as ws_server
-from httpx_ws import WebSocketDisconnect, aconnect_ws
 
 from bybit_wsapi import WS_KEY_MAP, RequestNotSentError, WebsocketAPIClient
 from bybit_wsapi.server import LocalServer
-from bybit_wsapi.transport import MessageTooLargeError, TradeSession, session_class
+from bybit_wsapi.transport import (
+    SessionClosedError,
+    TransportConnectError,
+    UpgradeRejectedError,
+    WireSession,
+    open_session,
+)
 
 from .conftest import order
 
@@ -38,27 +43,28 @@ async def peer() -> AsyncIterator[Callable[[Script], Awaitable[str]]]:
 
 
 async def run_session(
-    url: str, body: Callable[[TradeSession, list[str]], Awaitable[None]], limit: int = 1 << 20
+    url: str, body: Callable[[WireSession, list[str]], Awaitable[None]], limit: int = 1 << 20
 ) -> list[str]:
     got: list[str] = []
-    async with (
-        httpx.AsyncClient() as http,
-        aconnect_ws(
-            url,
-            http,
-            keepalive_ping_interval_seconds=None,
-            session_class=session_class(got.append, limit),
-        ) as session,
-    ):
-        assert isinstance(session, TradeSession)
+    session = await open_session(
+        url,
+        on_text=got.append,
+        max_message_bytes=limit,
+        headers={},
+        open_timeout=5.0,
+        ssl_context=None,
+    )
+    try:
         await body(session, got)
+    finally:
+        await session.close()
     return got
 
 
-async def until_closed(session: TradeSession) -> None:
-    """Messages go to the sink; ``receive()`` only reports how the session ends."""
-    with pytest.raises(WebSocketDisconnect):
-        await session.receive()
+async def until_closed(session: WireSession) -> str:
+    """Messages go to the callback; ``wait_closed()`` only reports how the session ends."""
+    async with asyncio.timeout(10):  # a guard: the peer closes long before this
+        return await session.wait_closed()
 
 
 @pytest.mark.anyio
@@ -70,9 +76,14 @@ async def test_messages_fragments_and_bytes_reach_the_sink_whole_and_in_order(
         await ws.send(iter(["tw", "o-", "parts"]))  # one message in three fragments
         await ws.send("ünï".encode())  # a binary frame holding UTF-8
         await ws.send(iter([b"\xc3", b"\xbc!"]))  # binary fragments that split a character
-        await ws.close()
+        await ws.close(1001, "bye")
 
-    got = await run_session(await peer(script), lambda s, _: until_closed(s))
+    async def body(session: WireSession, _: list[str]) -> None:
+        reason = await until_closed(session)
+        assert "1001" in reason and "bye" in reason
+        assert session.closed
+
+    got = await run_session(await peer(script), body)
     assert got == ["one", "two-parts", "ünï", "ü!"]
 
 
@@ -103,11 +114,11 @@ async def test_a_message_over_the_limit_ends_the_session_even_in_fragments(
         await ws.send(iter(["x" * 60, "x" * 60]))  # each fragment fits, the message does not
         await ws.wait_closed()
 
-    async def body(session: TradeSession, got: list[str]) -> None:
-        with pytest.raises(MessageTooLargeError, match="max_frame_bytes=100") as caught:
-            await session.receive()
-        assert (caught.value.size, caught.value.limit) == (120, 100)
+    async def body(session: WireSession, got: list[str]) -> None:
+        assert "max_frame_bytes=100" in await until_closed(session)
         assert got == ["small"]
+        with pytest.raises(SessionClosedError):
+            await session.send_texts(["after"])
 
     await run_session(await peer(script), body, limit=100)
 
@@ -124,13 +135,72 @@ async def test_send_texts_writes_every_frame_in_order(
             if len(received) == 3:
                 await ws.close()
 
-    async def body(session: TradeSession, _: list[str]) -> None:
+    async def body(session: WireSession, _: list[str]) -> None:
         await session.send_texts(["a", "b"])
         await session.send_texts(["c"])
         await until_closed(session)
 
     await run_session(await peer(script), body)
     assert received == ["a", "b", "c"]
+
+
+@pytest.mark.anyio
+async def test_close_is_idempotent_and_later_writes_fail_as_not_sent(
+    peer: Callable[[Script], Awaitable[str]],
+) -> None:
+    closed_with: list[int | None] = []
+
+    async def script(ws: ws_server.ServerConnection) -> None:
+        await ws.wait_closed()
+        closed_with.append(ws.close_code)
+
+    async def body(session: WireSession, _: list[str]) -> None:
+        await session.close(1000, "done")
+        await session.close()
+        assert session.closed
+        assert "closed by the client" in await session.wait_closed()
+        with pytest.raises(SessionClosedError):
+            await session.send_texts(["late"])
+
+    await run_session(await peer(script), body)
+    assert closed_with == [1000]
+
+
+@pytest.mark.anyio
+async def test_a_refused_upgrade_keeps_its_http_status(server: LocalServer) -> None:
+    with pytest.raises(UpgradeRejectedError) as caught:
+        await open_session(
+            server.url.replace("/v5/trade", "/no-such-path"),
+            on_text=print,
+            max_message_bytes=1024,
+            headers={},
+            open_timeout=5.0,
+            ssl_context=None,
+        )
+    assert caught.value.status_code == 404
+    assert "HTTP 404" in str(caught.value)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ws://127.0.0.1:1/", "cannot connect to ws://127.0.0.1:1/"),
+        ("ftp://127.0.0.1/", "not a usable WebSocket URL"),
+    ],
+)
+async def test_a_failed_connect_says_why(url: str, message: str) -> None:
+    with pytest.raises(TransportConnectError, match=message):
+        await open_session(
+            url,
+            on_text=print,
+            max_message_bytes=1024,
+            headers={},
+            open_timeout=5.0,
+            ssl_context=None,
+        )
+    left = [t for t in asyncio.all_tasks() if t.get_name().startswith("bybit-wsapi")]
+    assert left == []  # nothing left running
 
 
 # -- the connection's write paths -----------------------------------------------------------
