@@ -14,6 +14,7 @@ import re
 import signal
 import sys
 
+from ..auth import is_pem_private_key, is_pem_public_key
 from .config import DEMO_API_KEY, ServerConfig
 from .faults import Faults
 
@@ -36,10 +37,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="API_KEY",
-        help=f"an account's API key, paired with --secret; repeat for several accounts "
-        f"(default: the demo account {DEMO_API_KEY})",
+        help=f"an account's API key, paired in order with one --secret or --rsa-public-key; "
+        f"repeat for several accounts (default: the demo account {DEMO_API_KEY})",
     )
-    net.add_argument("--secret", action="append", default=[], metavar="API_SECRET")
+    net.add_argument(
+        "--secret", dest="credentials", action="append", default=[], metavar="API_SECRET"
+    )
+    net.add_argument(
+        "--rsa-public-key",
+        dest="credentials",
+        action="append",
+        type=_public_key_file,
+        metavar="FILE",
+        help="the PEM public key of a self-generated RSA API key (in place of --secret)",
+    )
     net.add_argument(
         "--no-rate-limit",
         dest="rate_limit",
@@ -107,11 +118,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     flag("--oversize-replies", type=int, metavar="BYTES", help="pad replies beyond BYTES")
 
 
+def _public_key_file(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {path!r}: {exc}") from None
+    if is_pem_private_key(text) or not is_pem_public_key(text):
+        raise argparse.ArgumentTypeError(
+            f"{path!r} is not a PEM public key (-----BEGIN PUBLIC KEY-----); make it from the "
+            "private key: openssl rsa -in private.pem -pubout -out public.pem"
+        )
+    return text
+
+
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
     """The configuration the parsed options describe (``ValueError`` if they do not fit)."""
-    if len(args.key) != len(args.secret):
-        raise ValueError("give --key and --secret in pairs")
-    accounts = dict(zip(args.key, args.secret, strict=True))
+    if len(args.key) != len(args.credentials):
+        raise ValueError("give --key and --secret (or --rsa-public-key) in pairs")
+    accounts = dict(zip(args.key, args.credentials, strict=True))
     rate_limits: dict[str, dict[str, int]] = {}
     for text in args.rate_limits:
         match = _RATE_LIMIT.fullmatch(text)

@@ -8,6 +8,8 @@ from typing import Final
 
 from bybit_wsapi_generated.tables import OPERATION_RULES
 
+from bybit_wsapi.auth import account_verifier
+
 from .faults import Faults
 
 __all__ = ["DEMO_API_KEY", "DEMO_API_SECRET", "ServerConfig"]
@@ -30,7 +32,9 @@ class ServerConfig:
     port: int = 0
     """0 picks a free port."""
     accounts: Mapping[str, str] = field(default_factory=_demo_accounts, repr=False)
-    """API key -> API secret. Each key is one account with its own orders and quotas."""
+    """API key -> API secret, or the PEM public key of a self-generated RSA key (``-----BEGIN
+    PUBLIC KEY-----``: the account checks RSA-SHA256 signatures). Each key is one account with its
+    own orders and quotas."""
     rate_limit: bool = True
     """Enforce the per-op rate limits (10006 when exceeded)."""
     rate_limits: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
@@ -62,6 +66,7 @@ class ServerConfig:
         for key, secret in self.accounts.items():
             if not (key and secret):
                 raise ValueError("accounts must map non-empty API keys to non-empty secrets")
+            account_verifier(secret)  # a bad RSA public key fails here, not at the first auth
         unknown = sorted(set(self.rate_limits) - set(OPERATION_RULES))
         if unknown:
             raise ValueError(f"rate_limits: unknown operation(s) {', '.join(unknown)}")

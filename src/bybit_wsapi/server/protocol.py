@@ -15,7 +15,7 @@ from typing import Final, NamedTuple
 
 from bybit_wsapi_generated.tables import OBJECT_RULES, OPERATION_RULES
 
-from bybit_wsapi.auth import Secret, verify_auth
+from bybit_wsapi.auth import account_verifier, auth_payload
 from bybit_wsapi.retcodes import RetCode
 from bybit_wsapi.wire import OP_AUTH, OP_PING
 
@@ -93,7 +93,7 @@ class Engine:
         self.trading = Trading(config, faults, self.validator, OPERATION_RULES)
         """The order ops and every account's orders."""
         self.operations = self.trading.operations
-        self._accounts = {key: Secret(secret) for key, secret in config.accounts.items()}
+        self._accounts = {key: account_verifier(value) for key, value in config.accounts.items()}
         self._sessions_per_key: dict[str, int] = dict.fromkeys(config.accounts, 0)
         self._limiter = RateLimiter()
         self._ids = random.Random()
@@ -171,8 +171,8 @@ class Engine:
         if not isinstance(signature, str):
             msg = f"args[2] (signature): expected a string, got {describe(signature)}"
             return auth_reply(echo, RetCode.PARAM_ERROR, msg, conn_id)
-        secret = self._accounts.get(api_key)
-        if secret is None:
+        verify = self._accounts.get(api_key)
+        if verify is None:
             return auth_reply(echo, RetCode.TOO_MANY_SESSIONS, "API key is invalid.", conn_id)
         if expires_ms <= now_ms:
             msg = (
@@ -180,7 +180,7 @@ class Engine:
                 f"server_timestamp[{now_ms}] (expires is in milliseconds)"
             )
             return auth_reply(echo, RetCode.REQUEST_EXPIRED, msg, conn_id)
-        if not (signature.isascii() and verify_auth(secret, expires_ms, signature)):
+        if not (signature.isascii() and verify(auth_payload(expires_ms), signature)):
             return auth_reply(echo, RetCode.INVALID_SIGNATURE, "Invalid sign.", conn_id)
         limit = self.config.max_connections_per_key
         if limit is not None and self._sessions_per_key[api_key] >= limit:
