@@ -32,6 +32,8 @@ OPERATION_NAMES = (
     "WS_API_RET_EXT_INFO_MAP",
     "WSAPISender",
     "WSAPIMethods",
+    "WSAPIAnyResponse",
+    "WSAPIBatchResponse",
 )
 """Fixed names defined by the operations template."""
 TABLE_NAMES = (
@@ -138,7 +140,11 @@ def method_params(op: Operation, spec: Spec) -> str:
     for arg, key in op.method_args:
         f = params.field(key)
         assert f is not None
-        parts.append(f"{arg}: {py_type(f.type)}")
+        if f.type.kind == "array":  # any sequence will do; params_expr makes it a list
+            assert f.type.items is not None
+            parts.append(f"{arg}: Sequence[{py_type(f.type.items)}]")
+        else:
+            parts.append(f"{arg}: {py_type(f.type)}")
     return ", ".join(parts)
 
 
@@ -146,7 +152,14 @@ def params_expr(op: Operation) -> str:
     """The expression that builds the params object inside an operation's method."""
     if not op.method_args:
         return "params"
-    return "{" + ", ".join(f'"{key}": {arg}' for arg, key in op.method_args) + "}"
+    items = op.batch.items if op.batch else None
+    return (
+        "{"
+        + ", ".join(
+            f'"{key}": {f"list({arg})" if key == items else arg}' for arg, key in op.method_args
+        )
+        + "}"
+    )
 
 
 def field_rule(f: Field, spec: Spec) -> dict[str, Any]:

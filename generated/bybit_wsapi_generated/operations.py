@@ -7,7 +7,7 @@ hand-written runtime implements only ``_send_ws_api_request`` and ``get_ws_clien
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias, overload
 
 from .envelope import WS_KEY_MAP, WSAPIResponse, WsKey
@@ -42,6 +42,8 @@ __all__ = [
     "WS_API_REQUEST_PARAM_MAP",
     "WS_API_RESPONSE_DATA_MAP",
     "WS_API_RET_EXT_INFO_MAP",
+    "WSAPIAnyResponse",
+    "WSAPIBatchResponse",
     "WSAPIMethods",
     "WSAPIOperation",
     "WSAPISender",
@@ -136,6 +138,21 @@ OrderCancelBatchResponse: TypeAlias = WSAPIResponse[
     BatchCancelOrderListV5, Literal["order.cancel-batch"], BatchOrdersRetExtInfoV5
 ]
 """The reply to ``order.cancel-batch``."""
+
+WSAPIAnyResponse: TypeAlias = (
+    OrderCreateResponse
+    | OrderAmendResponse
+    | OrderCancelResponse
+    | OrderCreateBatchResponse
+    | OrderAmendBatchResponse
+    | OrderCancelBatchResponse
+)
+"""The reply to any operation (the ``response`` event's payload); ``op`` tells them apart."""
+
+WSAPIBatchResponse: TypeAlias = (
+    OrderCreateBatchResponse | OrderAmendBatchResponse | OrderCancelBatchResponse
+)
+"""The reply to any batch operation (what ``failed_items`` reads)."""
 
 
 class WSAPISender(ABC):
@@ -285,7 +302,7 @@ class WSAPIMethods(ABC):
     async def batch_submit_orders(
         self,
         category: CategoryV5,
-        orders: list[BatchOrderParamsV5],
+        orders: Sequence[BatchOrderParamsV5],
         *,
         timeout: float | None = None,
     ) -> OrderCreateBatchResponse:
@@ -297,14 +314,14 @@ class WSAPIMethods(ABC):
         return await self.get_ws_client().send_ws_api_request(
             WS_KEY_MAP.v5_private_trade,
             "order.create-batch",
-            {"category": category, "request": orders},
+            {"category": category, "request": list(orders)},
             timeout=timeout,
         )
 
     async def batch_amend_order(
         self,
         category: CategoryV5,
-        orders: list[BatchAmendOrderParamsV5],
+        orders: Sequence[BatchAmendOrderParamsV5],
         *,
         timeout: float | None = None,
     ) -> OrderAmendBatchResponse:
@@ -316,14 +333,14 @@ class WSAPIMethods(ABC):
         return await self.get_ws_client().send_ws_api_request(
             WS_KEY_MAP.v5_private_trade,
             "order.amend-batch",
-            {"category": category, "request": orders},
+            {"category": category, "request": list(orders)},
             timeout=timeout,
         )
 
     async def batch_cancel_order(
         self,
         category: CategoryV5,
-        orders: list[BatchCancelOrderParamsV5],
+        orders: Sequence[BatchCancelOrderParamsV5],
         *,
         timeout: float | None = None,
     ) -> OrderCancelBatchResponse:
@@ -335,6 +352,6 @@ class WSAPIMethods(ABC):
         return await self.get_ws_client().send_ws_api_request(
             WS_KEY_MAP.v5_private_trade,
             "order.cancel-batch",
-            {"category": category, "request": orders},
+            {"category": category, "request": list(orders)},
             timeout=timeout,
         )

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from bybit_wsapi_generated import BatchOrdersRetExtInfoV5
+from bybit_wsapi_generated import BatchOrdersRetExtInfoV5, WSAPIBatchResponse
 
 __all__ = ["BatchItemFailure", "failed_items"]
-
-
-class _BatchReply(Protocol):
-    def __getitem__(self, key: str, /) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +18,11 @@ class BatchItemFailure:
     index: int
     code: int
     msg: str
-    result: dict[str, Any]
+    result: Mapping[str, Any]
     """The item's ``data.list`` entry (``orderId`` is empty for a failed create)."""
 
 
-def failed_items(response: _BatchReply) -> list[BatchItemFailure]:
+def failed_items(response: WSAPIBatchResponse) -> list[BatchItemFailure]:
     """The items of a batch reply whose ``retExtInfo.list[i].code`` is not 0, in request order.
 
     The top-level ``retCode`` of a batch is 0 even when items fail, so check this::
@@ -35,7 +32,7 @@ def failed_items(response: _BatchReply) -> list[BatchItemFailure]:
             print(orders[failure.index]["orderLinkId"], failure.code, failure.msg)
     """
     ext: BatchOrdersRetExtInfoV5 = response["retExtInfo"]
-    results = response["data"].get("list", [])
+    results: Sequence[Mapping[str, Any]] = response["data"].get("list", [])
     return [
         BatchItemFailure(i, status["code"], status["msg"], results[i] if i < len(results) else {})
         for i, status in enumerate(ext.get("list", []))

@@ -10,13 +10,29 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Mapping
 from types import TracebackType
-from typing import Any, Self, Unpack
+from typing import Any, Literal, Self, Unpack, overload
 
-from bybit_wsapi_generated import WS_KEY_MAP, WSAPIMethods, WSAPIOperation, WSAPISender, WsKey
+from bybit_wsapi_generated import (
+    WS_KEY_MAP,
+    WSAPIAnyResponse,
+    WSAPIMethods,
+    WSAPIOperation,
+    WSAPISender,
+    WsKey,
+)
 
 from .connection import TradeConnection
 from .errors import BybitWSError, ConfigurationError
-from .events import EventEmitter, EventName, Handler
+from .events import (
+    ConnectionEvent,
+    ConnectionEventName,
+    EventEmitter,
+    EventHandler,
+    EventName,
+    Handler,
+    OpenEvent,
+    ReconnectEvent,
+)
 from .options import ClientOptions, check_seconds, connection_options
 
 __all__ = ["WebsocketAPIClient", "WebsocketClient", "attach_default_listeners"]
@@ -63,12 +79,28 @@ class WebsocketClient(WSAPISender):
         """Requests sent and waiting for their reply."""
         return self._connection.in_flight
 
+    @overload
+    def on(self, event: Literal["open"], handler: EventHandler[OpenEvent]) -> None: ...
+    @overload
+    def on(self, event: ConnectionEventName, handler: EventHandler[ConnectionEvent]) -> None: ...
+    @overload
+    def on(self, event: Literal["reconnect"], handler: EventHandler[ReconnectEvent]) -> None: ...
+    @overload
+    def on(self, event: Literal["response"], handler: EventHandler[WSAPIAnyResponse]) -> None: ...
+    @overload
+    def on(self, event: Literal["exception"], handler: EventHandler[BybitWSError]) -> None: ...
+    @overload
+    def on(self, event: EventName, handler: EventHandler[object]) -> None: ...
     def on(self, event: EventName, handler: Handler) -> None:
         """Call ``handler(payload)`` on ``event``; it may be sync or async, and may raise.
 
-        Events: ``open``, ``authenticated``, ``reconnect``, ``reconnected``, ``close`` (payload:
-        a dict with ``wsKey``), ``response`` (a successful reply) and ``exception`` (the
-        ``BybitWSError`` of a failed reply).
+        Events and payloads: ``open`` (``OpenEvent``), ``authenticated``, ``reconnected``,
+        ``close`` (``ConnectionEvent``), ``reconnect`` (``ReconnectEvent``), ``response`` (a
+        successful reply, ``WSAPIAnyResponse``) and ``exception`` (the ``BybitWSError`` of a
+        failed request). mypy checks that ``handler`` takes the event's payload.
+
+        Raises:
+            ConfigurationError: an unknown event name.
         """
         self._events.on(event, handler)
 

@@ -6,17 +6,55 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeAlias, TypedDict, TypeVar, get_args
+
+from bybit_wsapi_generated import WsKey
 
 from .errors import ConfigurationError
 
-__all__ = ["EventEmitter", "EventName", "Handler"]
+__all__ = [
+    "ConnectionEvent",
+    "EventEmitter",
+    "EventHandler",
+    "EventName",
+    "Handler",
+    "OpenEvent",
+    "ReconnectEvent",
+]
 
 EventName = Literal[
     "open", "authenticated", "reconnect", "reconnected", "close", "response", "exception"
 ]
 EVENT_NAMES: tuple[EventName, ...] = get_args(EventName)
-Handler = Callable[[Any], Awaitable[object] | object]
+ConnectionEventName: TypeAlias = Literal["authenticated", "reconnected", "close"]
+T = TypeVar("T")
+EventHandler: TypeAlias = Callable[[T], Awaitable[object] | object]
+"""A handler of payloads of type ``T``, sync or async."""
+Handler: TypeAlias = EventHandler[Any]
+
+
+class ConnectionEvent(TypedDict):
+    """The payload of ``authenticated``, ``reconnected`` and ``close``."""
+
+    wsKey: WsKey
+
+
+class OpenEvent(ConnectionEvent):
+    """The payload of ``open``: the socket is up (not yet authenticated)."""
+
+    url: str
+
+
+class ReconnectEvent(ConnectionEvent):
+    """The payload of ``reconnect``: the connection was lost; the next attempt waits ``delay``."""
+
+    attempt: int
+    """The number of this reconnect attempt (from 1)."""
+    delay: float
+    """Seconds before this attempt."""
+    reason: str
+    """Why the last connection ended (or the last attempt failed)."""
+
 
 logger = logging.getLogger(__name__)
 

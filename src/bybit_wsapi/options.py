@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from bybit_wsapi_generated import WS_KEY_MAP
+from bybit_wsapi_generated import WS_KEY_MAP, WsKey
 
 from .auth import Secret
 from .endpoints import Region, ws_api_url
@@ -66,7 +66,7 @@ class ConnectionOptions:
     url: str
     api_key: str
     secret: Secret
-    ws_key: str = WS_KEY_MAP.v5_private_trade
+    ws_key: WsKey = WS_KEY_MAP.v5_private_trade
     recv_window_ms: int = 5000
     request_timeout: float = 10.0
     connect_timeout: float = 10.0

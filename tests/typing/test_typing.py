@@ -11,9 +11,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import bybit_wsapi_generated
 import mypy.api
 import pytest
 
+import bybit_wsapi
 import codegen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,3 +110,18 @@ def test_every_negative_case_names_its_error_code() -> None:
     ]
     assert len(ignores) >= 12
     assert all("# type: ignore[" in line for line in ignores)
+
+
+def test_the_package_all_is_literal_and_lists_every_generated_name() -> None:
+    """mypy reads ``__all__`` only as a literal list, so it is written out; none may be missing."""
+    missing = sorted(set(bybit_wsapi_generated.__all__) - set(bybit_wsapi.__all__))
+    assert missing == [], f"add to bybit_wsapi/__init__.py (import and __all__): {missing}"
+    assert [name for name in bybit_wsapi.__all__ if not hasattr(bybit_wsapi, name)] == []
+    tree = ast.parse((ROOT / "src" / "bybit_wsapi" / "__init__.py").read_text(encoding="utf-8"))
+    (assign,) = (
+        node
+        for node in tree.body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "__all__"
+    )
+    assert isinstance(assign.value, ast.List)
+    assert all(isinstance(item, ast.Constant) for item in assign.value.elts)
