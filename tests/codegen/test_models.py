@@ -10,7 +10,7 @@ import ast
 import inspect
 import re
 import typing
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, Literal, NotRequired
 
 import bybit_wsapi_generated as generated
@@ -187,7 +187,10 @@ def test_method_signature_of_each_operation(op: Operation) -> None:
         for arg, key in op.method_args:
             f = params.field(key)
             assert f is not None
-            expected.append((arg, _hint(f.type)))
+            if f.type.kind == "array" and f.type.items is not None:  # any sequence will do
+                expected.append((arg, Sequence[_hint(f.type.items)]))  # type: ignore[misc]
+            else:
+                expected.append((arg, _hint(f.type)))
     else:
         expected.append(("params", _model(params.name)))
     expected.append(("timeout", float | None))
@@ -229,9 +232,10 @@ async def test_each_method_sends_its_operation(op: Operation) -> None:
     method = getattr(_Client(sender), op.method)
     sent: dict[str, object]
     if op.method_args:
-        args = {arg: f"<{key}>" for arg, key in op.method_args}
+        items = op.batch.items if op.batch else None  # batch items go as a list, from a tuple
+        args = {arg: (f"<{key}>",) if key == items else f"<{key}>" for arg, key in op.method_args}
         reply = await method(**args, timeout=2.5)
-        sent = {key: f"<{key}>" for _, key in op.method_args}
+        sent = {key: [f"<{key}>"] if key == items else f"<{key}>" for _, key in op.method_args}
     else:
         sent = {"marker": object()}
         reply = await method(sent, timeout=2.5)
@@ -369,6 +373,8 @@ FIXED_PUBLIC_NAMES = {
     "WS_API_RET_EXT_INFO_MAP",
     "WSAPISender",
     "WSAPIMethods",
+    "WSAPIAnyResponse",
+    "WSAPIBatchResponse",
 }
 """The call surface every spec gets (see schema/README.md)."""
 
