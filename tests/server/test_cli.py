@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import importlib.metadata
 import signal
+import socket
 import sys
 
 import pytest
 
 from bybit_wsapi.cli import main
 from bybit_wsapi.server import DEMO_API_KEY, Faults, ServerConfig
+from bybit_wsapi.server import cli as server_cli
 from bybit_wsapi.server.cli import add_arguments, config_from_args
 
 from .helpers import TIMEOUT, authed, call, limit_order, open_ws, order_frame
@@ -88,7 +91,7 @@ def test_server_options() -> None:
         (["--key", "k"], "in pairs"),
         (["--rate-limit", "order.create=3"], "expected OP:CATEGORY=N"),
         (["--rate-limit", "order.nope:linear=3"], "unknown operation"),
-        (["--drop-probability", "2"], "between 0 and 1"),
+        (["--drop-probability", "2"], "in [0, 1]"),
         (["--max-frame-bytes", "10"], "at least 1024"),
     ],
 )
@@ -138,3 +141,89 @@ async def test_serve_prints_its_url_and_stops_cleanly(signum: signal.Signals) ->
     assert out == b""  # the URL was the only line
     assert b"listening on" in err
     assert b"cli-secret" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--port", "70000"], "port: expected 0..65535"),
+        (["--port", "-1"], "port: expected 0..65535"),
+        (["--host", "not a host!"], "host 'not a host!': expected an IP address or host name"),
+        (["--delay-ms", "-5"], "delay_ms: expected a finite number >= 0"),
+        (["--delay-ms", "nan"], "delay_ms: expected a finite number >= 0"),
+        (["--drop-probability", "-0.1"], "drop_probability: expected a number in [0, 1]"),
+        (["--drop-probability", "1.5"], "drop_probability: expected a number in [0, 1]"),
+        (["--idle-timeout", "-1"], "idle_timeout"),
+        (["--garbage-frames", "-1"], "garbage_frames: expected an integer >= 0"),
+        (["--drop-after-frames", "0"], "drop_after_frames: expected an integer >= 1"),
+    ],
+)
+def test_out_of_range_options_exit_2_with_one_line(
+    argv: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def never(config: ServerConfig) -> int:
+        raise AssertionError(f"the server started with {config}")
+
+    monkeypatch.setattr(server_cli, "_serve", never)
+    with pytest.raises(SystemExit) as info:
+        main(["serve", *argv])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("delay_ms", -1.0), ("delay_ms", float("inf")), ("drop_probability", 1.01)],
+)
+def test_faults_refuse_bad_values_at_runtime_too(field: str, value: float) -> None:
+    faults = Faults()
+    with pytest.raises(ValueError, match=field):
+        setattr(faults, field, value)
+    assert getattr(faults, field) == getattr(Faults(), field)  # unchanged
+
+
+def test_config_refuses_a_port_out_of_range() -> None:
+    with pytest.raises(ValueError, match="port"):
+        ServerConfig(port=65536)
+
+
+def _serve_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    status = main(["serve", *argv])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert out == ""
+    assert err.count("\n") == 1, err  # one line, no traceback
+    return err
+
+
+def test_a_port_in_use_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        err = _serve_error(["--port", str(port)], capsys)
+    assert f"127.0.0.1:{port} is already in use" in err
+    assert "--port 0" in err  # what to do next
+
+
+def test_an_address_not_on_this_machine_is_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    err = _serve_error(["--host", "192.0.2.1"], capsys)  # TEST-NET-1: never local
+    assert "cannot listen on 192.0.2.1" in err
+    assert "--host" in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["serve", "--version"])
+    assert info.value.code == 0
+    assert (
+        capsys.readouterr().out
+        == f"bybit-wsapi serve {importlib.metadata.version('bybit-wsapi')}\n"
+    )

@@ -1,7 +1,8 @@
 """``bybit-wsapi serve``: run the local server until SIGINT or SIGTERM.
 
 Prints exactly one line to stdout, the server's URL, once it accepts connections; logs go to
-stderr.
+stderr. Bad options exit with status 2 and a one-line error, a socket that cannot be opened
+(port in use, address not on this machine) with status 1 and a one-line error.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import errno
+import importlib.metadata
 import logging
 import re
 import signal
+import socket
 import sys
 
 from ..auth import is_pem_private_key, is_pem_public_key
@@ -25,10 +29,23 @@ logger = logging.getLogger(__name__)
 _RATE_LIMIT = re.compile(r"(?P<op>[^:=\s]+):(?P<category>[^:=\s]+)=(?P<limit>[0-9]+)")
 
 
+class ServeError(Exception):
+    """The server could not start (the message says why and what to change)."""
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("bybit-wsapi")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+        return "unknown"
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``serve``: one per ``ServerConfig`` and ``Faults`` field."""
     d = ServerConfig()
     f = Faults()
+    parser.usage = "%(prog)s [options] (see --help)"
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     net = parser.add_argument_group("server")
     net.add_argument("--host", default=d.host, help="interface to listen on (%(default)s)")
     net.add_argument("--port", type=int, default=d.port, help="port; 0 picks a free one")
@@ -143,8 +160,6 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         if match is None:
             raise ValueError(f"--rate-limit {text!r}: expected OP:CATEGORY=N")
         rate_limits.setdefault(match["op"], {})[match["category"]] = int(match["limit"])
-    if not 0.0 <= args.drop_probability <= 1.0:
-        raise ValueError("--drop-probability must be between 0 and 1")
     faults = Faults(
         delay_ms=args.delay_ms,
         drop_after_frames=args.drop_after_frames,
@@ -187,13 +202,39 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         config = config_from_args(args)
     except ValueError as exc:
-        parser.error(str(exc))
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
     logging.basicConfig(
         level=args.log_level,
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    return asyncio.run(_serve(config))
+    try:
+        return asyncio.run(_serve(config))
+    except ServeError as exc:
+        sys.stderr.write(f"{parser.prog}: error: {exc}\n")
+        return 1
+
+
+def _listen_error(config: ServerConfig, exc: OSError) -> ServeError:
+    host, port = config.host, config.port
+    if isinstance(exc, socket.gaierror):
+        return ServeError(f"cannot listen on {host}: unknown host ({exc.strerror}): check --host")
+    if exc.errno == errno.EADDRINUSE:
+        return ServeError(
+            f"cannot listen: {host}:{port} is already in use (another server?): "
+            "pick another --port, or --port 0 for a free one"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return ServeError(
+            f"cannot listen on {host}: not an address of this machine: "
+            "pass one of its addresses as --host (e.g. 127.0.0.1)"
+        )
+    if exc.errno == errno.EACCES:
+        return ServeError(
+            f"cannot listen on port {port}: permission denied "
+            "(ports below 1024 need privileges): pick another --port"
+        )
+    return ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 async def _serve(config: ServerConfig) -> int:
@@ -203,9 +244,16 @@ async def _serve(config: ServerConfig) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    async with LocalServer(config) as server:
+    server = LocalServer(config)
+    try:
+        await server.start()
+    except OSError as exc:
+        raise _listen_error(config, exc) from None
+    try:
         sys.stdout.write(server.url + "\n")
         sys.stdout.flush()
         await stop.wait()
         logger.info("shutting down")
+    finally:
+        await server.stop()
     return 0

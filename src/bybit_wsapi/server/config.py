@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -18,6 +20,20 @@ DEMO_API_KEY: Final = "bybit-wsapi-demo-key"
 """The API key of the default account (documented, so the demo needs no setup)."""
 DEMO_API_SECRET: Final = "bybit-wsapi-demo-secret"
 """The API secret of the default account. Only ever valid against the local server."""
+
+
+_HOST_NAME: Final = re.compile(
+    r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?"
+)
+
+
+def _is_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return _HOST_NAME.fullmatch(host) is not None
+    return True
 
 
 def _demo_accounts() -> Mapping[str, str]:
@@ -63,6 +79,10 @@ class ServerConfig:
     """Initial fault switches; the server works on its own copy (``LocalServer.faults``)."""
 
     def __post_init__(self) -> None:
+        if not _is_host(self.host):
+            raise ValueError(f"host {self.host!r}: expected an IP address or host name")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port: expected 0..65535 (0: a free port), got {self.port}")
         for key, secret in self.accounts.items():
             if not (key and secret):
                 raise ValueError("accounts must map non-empty API keys to non-empty secrets")

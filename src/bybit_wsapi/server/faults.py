@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 __all__ = ["GARBAGE_FRAMES", "ErrorShape", "Faults", "SplitMode", "truncated"]
 
@@ -19,12 +21,51 @@ GARBAGE_FRAMES: Final = ("\x00garbage\xff", "not json at all", "{{{{", "]", '{"o
 """The text frames ``garbage_frames`` cycles through."""
 
 
+def _number(value: object, low: float, high: float) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and low <= value <= high
+
+
+def _count(low: int, optional: bool = False) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        if (value is None and optional) or (type(value) is int and value >= low):
+            return None
+        return f"expected an integer >= {low}" + (" or None" if optional else "")
+
+    return check
+
+
+def _choice(values: tuple[str, ...], optional: bool) -> Callable[[object], str | None]:
+    def check(value: object) -> str | None:
+        if (value is None and optional) or value in values:
+            return None
+        return f"expected one of {', '.join(values)}" + (" or None" if optional else "")
+
+    return check
+
+
+_RULES: Final[Mapping[str, Callable[[object], str | None]]] = {
+    "delay_ms": lambda v: None if _number(v, 0, math.inf) else "expected a finite number >= 0",
+    "drop_probability": lambda v: None if _number(v, 0, 1) else "expected a number in [0, 1]",
+    "drop_after_frames": _count(1, optional=True),
+    "garbage_frames": _count(0),
+    "truncated_frames": _count(0),
+    "oversize_replies": _count(0, optional=True),
+    "split_reply": _choice(get_args(SplitMode), optional=True),
+    "error_shape": _choice(get_args(ErrorShape), optional=False),
+}
+"""Value checks of the fields that have a range (the rest are flags or any retCode)."""
+
+
 @dataclass
 class Faults:
     """Fault switches of one server. Flip fields at runtime: each applies from the next frame.
 
     Connection faults act on every received frame; reply faults (``delay_ms`` aside, which
     delays every reply) act on replies to order operations only, so auth and ping keep working.
+    A value out of range (a negative delay, a probability outside [0, 1]) raises ``ValueError``,
+    at construction and on assignment.
     """
 
     delay_ms: float = 0.0
@@ -59,6 +100,13 @@ class Faults:
     """Before each order-op reply, send a copy of it carrying a reqId nobody sent."""
     oversize_replies: int | None = None
     """Pad each order-op reply with trailing JSON whitespace to more than this many bytes."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        check = _RULES.get(name)
+        problem = None if check is None else check(value)
+        if problem is not None:
+            raise ValueError(f"{name}: {problem}, got {value!r}")
+        super().__setattr__(name, value)
 
 
 def truncated(text: str) -> str:
