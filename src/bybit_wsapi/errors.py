@@ -22,10 +22,15 @@ The client never re-sends an order operation by itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Any, Final, Literal
+
+from .retcodes import RetCode
 
 __all__ = [
+    "HINTS",
     "AuthenticationError",
     "BybitWSError",
     "ConfigurationError",
@@ -36,9 +41,75 @@ __all__ = [
     "RequestTimeoutError",
     "WSAPIError",
     "WSConnectionError",
+    "hint",
 ]
 
 Outcome = Literal["rejected", "not_sent", "unknown"]
+
+HINTS: Final[Mapping[int, str]] = {
+    RetCode.REQUEST_EXPIRED: (
+        "Likely cause: this machine's clock is off, so the timestamp fell outside the receive "
+        "window. Fix: sync the clock (NTP), or pass the difference to "
+        "set_time_offset_ms(server_ms - local_ms), or widen recv_window."
+    ),
+    RetCode.TOO_MANY_SESSIONS: (
+        "Likely cause: too many sessions (connections) under this account's UID, as the "
+        "/v5/trade code table defines 10003. Fix: close the other connections of this account "
+        "(each client holds one: close() the clients you no longer use). Bybit's general code "
+        "table uses 10003 for an invalid API key: if nothing else is connected, check the key."
+    ),
+    RetCode.INVALID_SIGNATURE: (
+        "Likely cause: the API key and secret do not match, or the signature was made wrongly. "
+        "Fix: check that the secret belongs to this key and to this environment (testnet keys "
+        "need testnet=True, mainnet keys the mainnet), with no stray whitespace copied."
+    ),
+    RetCode.PERMISSION_DENIED: (
+        "Likely cause: the API key lacks the permission this needs. Fix: enable the key's "
+        "trade permission for this product in Bybit's API management."
+    ),
+    RetCode.IP_NOT_WHITELISTED: (
+        "Likely cause: this machine's IP address is not on the API key's IP whitelist. Fix: add "
+        "it to the key's allowed IPs in Bybit's API management, or use a key without an IP "
+        "restriction."
+    ),
+}
+"""What each retCode most likely means and what to do about it: appended to error messages."""
+
+_TIMESTAMPS = re.compile(r"req_timestamp\[(\d+)\].*server_timestamp\[(\d+)\]")
+
+
+def hint(ret_code: int | None, ret_msg: str = "", meta: object = None) -> str | None:
+    """The likely cause of ``ret_code`` and its fix, from ``HINTS`` and the reply itself."""
+    if ret_code == RetCode.TOO_MANY_VISITS:
+        return _rate_limit_hint(meta if isinstance(meta, Mapping) else {})
+    text = HINTS.get(ret_code) if ret_code is not None else None
+    stamps = _TIMESTAMPS.search(ret_msg)
+    if text is not None and ret_code == RetCode.REQUEST_EXPIRED and stamps:
+        ahead = int(stamps.group(2)) - int(stamps.group(1))
+        text += (
+            f" Here the server's clock was {ahead} ms ahead of the request's timestamp: "
+            f"set_time_offset_ms({ahead}) corrects it."
+        )
+    return text
+
+
+def _rate_limit_hint(meta: Mapping[str, Any]) -> str:
+    limit, left, reset = meta.get("rateLimit"), meta.get("rateLimitRemaining"), None
+    reset_ms, now_ms = meta.get("rateLimitResetMs"), meta.get("serverTimeMs")
+    if isinstance(reset_ms, int):
+        at = datetime.fromtimestamp(reset_ms / 1000, UTC).strftime("%H:%M:%S.%f")[:-3]
+        after = f", in {reset_ms - now_ms} ms" if isinstance(now_ms, int) else ""
+        reset = f"resets at {at} UTC{after}"
+    quota = [
+        *([f"limit {limit}/s"] if isinstance(limit, int) else []),
+        *([f"{left} left"] if isinstance(left, int) else []),
+        reset or "reset time not reported",
+    ]
+    return (
+        f"Likely cause: the account's rate limit for this operation is used up ({', '.join(quota)})."
+        " Fix: wait for the reset before sending more; meta.rateLimitRemaining on each reply "
+        "shows what is left."
+    )
 
 
 class BybitWSError(Exception):
@@ -50,7 +121,10 @@ class ConfigurationError(BybitWSError, ValueError):
 
 
 class AuthenticationError(BybitWSError):
-    """Bybit rejected the ``auth`` frame (bad key or signature, expired, no permission)."""
+    """Bybit rejected the ``auth`` frame (bad key or signature, expired, no permission).
+
+    ``hint`` is the likely cause and its fix (also in the message), when the code is known.
+    """
 
     def __init__(
         self, ret_code: int | None, ret_msg: str, response: Mapping[str, Any] | None = None
@@ -58,7 +132,9 @@ class AuthenticationError(BybitWSError):
         self.ret_code = ret_code
         self.ret_msg = ret_msg
         self.response = response
-        super().__init__(f"authentication failed: retCode={ret_code} {ret_msg!r}")
+        self.hint = hint(ret_code, ret_msg)
+        text = f"authentication failed: retCode={ret_code} {ret_msg!r}"
+        super().__init__(text if self.hint is None else f"{text}. {self.hint}")
 
 
 class RequestError(BybitWSError):
@@ -87,7 +163,11 @@ class RequestError(BybitWSError):
 
 
 class WSAPIError(RequestError):
-    """The API answered with ``retCode != 0``; ``response`` is the whole reply."""
+    """The API answered with ``retCode != 0``; ``response`` is the whole reply.
+
+    ``hint`` is the likely cause and its fix (also in the message), when the code is known; for
+    10006 (rate limit) it gives the limit and the reset time from the reply's headers.
+    """
 
     outcome: Outcome = "rejected"
 
@@ -107,9 +187,11 @@ class WSAPIError(RequestError):
         self.response = response
         self.matched_by_op = matched_by_op
         """The reply carried no ``reqId`` and was matched to this request by its operation."""
+        self.hint = hint(ret_code, ret_msg, response.get("meta"))
         how = " (reply had no reqId; matched by operation)" if matched_by_op else ""
+        text = f"{op} failed: retCode={ret_code} {ret_msg!r} (reqId {req_id}){how}"
         super().__init__(
-            f"{op} failed: retCode={ret_code} {ret_msg!r} (reqId {req_id}){how}",
+            text if self.hint is None else f"{text}. {self.hint}",
             op=op,
             req_id=req_id,
             params=params,

@@ -1,0 +1,181 @@
+"""Errors that say what to do: the likely cause and the fix of each known retCode, exactly."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bybit_wsapi import AuthenticationError, RetCode, WebsocketAPIClient, WSAPIError
+from bybit_wsapi.errors import HINTS
+from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
+
+from .conftest import order
+
+CLOCK = (
+    "Likely cause: this machine's clock is off, so the timestamp fell outside the receive "
+    "window. Fix: sync the clock (NTP), or pass the difference to "
+    "set_time_offset_ms(server_ms - local_ms), or widen recv_window."
+)
+SESSIONS = (
+    "Likely cause: too many sessions (connections) under this account's UID, as the /v5/trade "
+    "code table defines 10003. Fix: close the other connections of this account (each client "
+    "holds one: close() the clients you no longer use). Bybit's general code table uses 10003 "
+    "for an invalid API key: if nothing else is connected, check the key."
+)
+SIGNATURE = (
+    "Likely cause: the API key and secret do not match, or the signature was made wrongly. Fix: "
+    "check that the secret belongs to this key and to this environment (testnet keys need "
+    "testnet=True, mainnet keys the mainnet), with no stray whitespace copied."
+)
+WHITELIST = (
+    "Likely cause: this machine's IP address is not on the API key's IP whitelist. Fix: add it "
+    "to the key's allowed IPs in Bybit's API management, or use a key without an IP restriction."
+)
+
+
+def _client(server: LocalServer, **options: Any) -> WebsocketAPIClient:
+    options = {"key": DEMO_API_KEY, "secret": DEMO_API_SECRET, **options}
+    return WebsocketAPIClient(ws_url=server.url, attach_event_listeners=False, **options)
+
+
+async def _auth_error(client: WebsocketAPIClient) -> AuthenticationError:
+    try:
+        with pytest.raises(AuthenticationError) as caught:
+            await client.connect()
+    finally:
+        await client.close()
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        (RetCode.REQUEST_EXPIRED, CLOCK),
+        (RetCode.TOO_MANY_SESSIONS, SESSIONS),
+        (RetCode.INVALID_SIGNATURE, SIGNATURE),
+        (RetCode.IP_NOT_WHITELISTED, WHITELIST),
+    ],
+)
+def test_auth_failures_name_the_cause_and_the_fix(code: int, text: str) -> None:
+    error = AuthenticationError(code, "whatever Bybit said")
+    assert error.hint == text
+    assert str(error) == f"authentication failed: retCode={code} 'whatever Bybit said'. {text}"
+
+
+def test_an_unknown_code_keeps_the_plain_message() -> None:
+    error = AuthenticationError(10999, "odd")
+    assert error.hint is None
+    assert str(error) == "authentication failed: retCode=10999 'odd'"
+    assert 10999 not in HINTS
+
+
+def test_a_stale_timestamp_reply_gives_the_offset_to_set() -> None:
+    msg = (
+        "invalid request, please check your server timestamp or recv_window param. "
+        "req_timestamp[1700000000000],server_timestamp[1700000012345],recv_window[5000]"
+    )
+    error = WSAPIError(
+        ret_code=10002, ret_msg=msg, op="order.create", req_id="r1", response={"retCode": 10002}
+    )
+    assert str(error) == (
+        f"order.create failed: retCode=10002 {msg!r} (reqId r1). {CLOCK} Here the server's clock "
+        "was 12345 ms ahead of the request's timestamp: set_time_offset_ms(12345) corrects it."
+    )
+
+
+def test_a_rate_limit_error_gives_the_limit_and_the_reset_time() -> None:
+    meta = {
+        "rttMs": 1.0,
+        "serverTimeMs": 1764578476000,
+        "rateLimit": 10,
+        "rateLimitRemaining": 0,
+        "rateLimitResetMs": 1764578476420,
+        "traceId": None,
+    }
+    error = WSAPIError(
+        ret_code=10006,
+        ret_msg="Too many visits!",
+        op="order.create",
+        req_id="r2",
+        response={"retCode": 10006, "meta": meta},
+    )
+    assert str(error) == (
+        "order.create failed: retCode=10006 'Too many visits!' (reqId r2). Likely cause: the "
+        "account's rate limit for this operation is used up (limit 10/s, 0 left, resets at "
+        "08:41:16.420 UTC, in 420 ms). Fix: wait for the reset before sending more; "
+        "meta.rateLimitRemaining on each reply shows what is left."
+    )
+    bare = WSAPIError(
+        ret_code=10006, ret_msg="x", op="order.create", req_id=None, response={}, matched_by_op=True
+    )
+    assert "(reset time not reported)" in str(bare)
+
+
+@pytest.mark.anyio
+async def test_a_wrong_secret_is_10004_with_its_fix(server: LocalServer) -> None:
+    error = await _auth_error(_client(server, secret="not-the-secret"))
+    assert str(error) == f"authentication failed: retCode=10004 'Invalid sign.'. {SIGNATURE}"
+
+
+@pytest.mark.anyio
+async def test_too_many_sessions_is_10003_with_its_fix() -> None:
+    async with (
+        LocalServer(ServerConfig(max_connections_per_key=1)) as server,
+        _client(server),
+    ):
+        error = await _auth_error(_client(server))
+    assert str(error) == (
+        f"authentication failed: retCode=10003 'Too many sessions under the same UID.'. {SESSIONS}"
+    )
+
+
+@pytest.mark.anyio
+async def test_a_skewed_clock_fails_auth_with_10002_and_its_fix(server: LocalServer) -> None:
+    client = _client(server)
+    client.set_time_offset_ms(-600_000)  # ten minutes slow: expires is already past
+    error = await _auth_error(client)
+    assert error.ret_code == 10002
+    assert str(error).endswith(f"'. {CLOCK}")
+
+
+@pytest.mark.anyio
+async def test_a_skewed_request_timestamp_says_how_far_off_the_clock_is(
+    server: LocalServer,
+) -> None:
+    async with _client(server) as client:
+        client.set_time_offset_ms(-60_000)
+        with pytest.raises(WSAPIError) as caught:
+            await client.submit_new_order(order("skewed"))
+    found = re.search(
+        r"clock was (\d+) ms ahead .* set_time_offset_ms\((\d+)\) corrects it\.$", str(caught.value)
+    )
+    assert found is not None, str(caught.value)
+    assert found.group(1) == found.group(2)
+    assert 60_000 <= int(found.group(1)) < 70_000  # the offset, plus one reply's transit
+
+
+@pytest.mark.anyio
+async def test_a_rate_limited_order_reports_the_limit_from_the_reply() -> None:
+    config = ServerConfig(rate_limits={"order.create": {"linear": 1}})
+    async with LocalServer(config) as server, _client(server) as client:
+        replies = await asyncio.gather(  # sent together: one fits the 1/s quota, one does not
+            client.submit_new_order(order("first")),
+            client.submit_new_order(order("second")),
+            return_exceptions=True,
+        )
+    (error,) = [r for r in replies if isinstance(r, BaseException)]
+    assert isinstance(error, WSAPIError)
+    assert error.ret_code == 10006
+    meta = error.response["meta"]
+    reset = datetime.fromtimestamp(meta["rateLimitResetMs"] / 1000, UTC)
+    in_ms = meta["rateLimitResetMs"] - meta["serverTimeMs"]
+    assert str(error).endswith(
+        "Likely cause: the account's rate limit for this operation is used up (limit 1/s, 0 "
+        f"left, resets at {reset:%H:%M:%S}.{reset.microsecond // 1000:03d} UTC, in {in_ms} ms). "
+        "Fix: wait for the reset before sending more; meta.rateLimitRemaining on each reply "
+        "shows what is left."
+    )
