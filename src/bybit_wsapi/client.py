@@ -33,7 +33,7 @@ from .events import (
     OpenEvent,
     ReconnectEvent,
 )
-from .options import ClientOptions, check_seconds, connection_options
+from .options import ClientOptions, check_flag, check_seconds, connection_options
 
 __all__ = ["WebsocketAPIClient", "WebsocketClient", "attach_default_listeners"]
 
@@ -182,7 +182,7 @@ class WebsocketAPIClient(WSAPIMethods):
         **options: Unpack[ClientOptions],
     ) -> None:
         self._ws = WebsocketClient(key=key, secret=secret, **options)
-        if attach_event_listeners:
+        if check_flag("attach_event_listeners", attach_event_listeners):
             attach_default_listeners(self._ws)
 
     def __repr__(self) -> str:

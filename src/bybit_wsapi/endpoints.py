@@ -34,7 +34,7 @@ def ws_api_url(
 
     Raises:
         ConfigurationError: demo trading (Bybit has no WS trade API there), an unknown region,
-            or a region combined with testnet.
+            or two of ``ws_url``, ``testnet`` and ``region`` at once.
     """
     if demo_trading:
         raise ConfigurationError(
@@ -42,6 +42,11 @@ def ws_api_url(
             "HTTP 404): use testnet=True with testnet API keys, or the local server (ws_url=...)"
         )
     if ws_url is not None:
+        if testnet or region is not None:
+            chosen = "testnet=True" if testnet else f"region={region!r}"
+            raise ConfigurationError(
+                f"ws_url names the endpoint itself: pass either ws_url or {chosen}, not both"
+            )
         if not ws_url.startswith(("ws://", "wss://")) or not urlsplit(ws_url).hostname:
             raise ConfigurationError(
                 f"ws_url must be a ws:// or wss:// URL with a host, got {ws_url!r}"

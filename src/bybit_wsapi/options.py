@@ -23,6 +23,7 @@ __all__ = [
     "OPTION_FIELDS",
     "ClientOptions",
     "ConnectionOptions",
+    "check_flag",
     "check_seconds",
     "connection_options",
 ]
@@ -99,7 +100,8 @@ def _integer(minimum: int, unit: str) -> Callable[[str, object], int]:
     return check
 
 
-def _flag(name: str, value: object) -> bool:
+def check_flag(name: str, value: object) -> bool:
+    """``value`` if it is a bool (not merely truthy), else a ConfigurationError."""
     if not isinstance(value, bool):
         raise ConfigurationError(f"{name} must be True or False, got {value!r}")
     return value
@@ -118,8 +120,8 @@ def _url(name: str, value: object) -> str:
 
 
 OPTION_FIELDS: Mapping[str, tuple[str | None, Callable[[str, Any], object]]] = {
-    "testnet": (None, _flag),
-    "demo_trading": (None, _flag),
+    "testnet": (None, check_flag),
+    "demo_trading": (None, check_flag),
     "region": (None, _text),
     "ws_url": (None, _url),
     "recv_window": ("recv_window_ms", _integer(1, "milliseconds")),
@@ -133,7 +135,9 @@ OPTION_FIELDS: Mapping[str, tuple[str | None, Callable[[str, Any], object]]] = {
     "reconnect_max_delay": ("reconnect_max_delay", check_seconds),
 }
 """Each option of ``ClientOptions``: the ``ConnectionOptions`` field it sets (None: it only
-chooses the URL) and the check its value passes."""
+chooses the URL) and the check its value passes. A new option needs all four: its
+``ClientOptions`` key (docstring with its default), its row here, its field, and its README row;
+``tests/client/test_options.py`` checks they agree."""
 
 
 def _unknown(name: str) -> ConfigurationError:
@@ -143,6 +147,8 @@ def _unknown(name: str) -> ConfigurationError:
         iter(difflib.get_close_matches(name, known, n=1)), None
     )
     hint = f" (did you mean {near!r}?)" if near else ""
+    if name == "attach_event_listeners":
+        hint = " (an argument of WebsocketAPIClient; on WebsocketClient attach handlers with on())"
     return ConfigurationError(
         f"unknown option {name!r}{hint}; the options are: {', '.join(OPTION_FIELDS)}"
     )

@@ -222,3 +222,24 @@ async def test_a_bad_per_call_timeout_is_refused_and_sends_nothing(
         reply = await client.submit_new_order(order("good-timeout"), timeout=5)
         assert reply["retCode"] == 0
         assert [o["orderLinkId"] for o in server.orders(DEMO_API_KEY)] == ["good-timeout"]
+
+
+def test_ws_url_with_testnet_or_region_is_ambiguous() -> None:
+    url = "ws://127.0.0.1:1/v5/trade"
+    assert _refused(ws_url=url, testnet=True) == (
+        "ws_url names the endpoint itself: pass either ws_url or testnet=True, not both"
+    )
+    assert _refused(ws_url=url, region="tr") == (
+        "ws_url names the endpoint itself: pass either ws_url or region='tr', not both"
+    )
+    assert _build(ws_url=url, testnet=False).url == url
+
+
+def test_attach_event_listeners_must_be_a_bool_and_belongs_to_the_api_client() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        WebsocketAPIClient(key="k", secret="s", attach_event_listeners="no")  # type: ignore[arg-type]
+    assert str(caught.value) == "attach_event_listeners must be True or False, got 'no'"
+    assert _refused(attach_event_listeners=True).startswith(
+        "unknown option 'attach_event_listeners' (an argument of WebsocketAPIClient; on "
+        "WebsocketClient attach handlers with on()); the options are: testnet,"
+    )
