@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import importlib
 import logging
 from pathlib import Path
 
 import pytest
 
-from bybit_wsapi import ConfigurationError, WebsocketAPIClient
+from bybit_wsapi import (
+    BybitWSError,
+    ConfigurationError,
+    ConnectionEvent,
+    OpenEvent,
+    ReconnectEvent,
+    WebsocketAPIClient,
+    WSAPIError,
+)
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer
+
+from .conftest import FAST, order
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "bybit_wsapi"
 MODULES = sorted(
@@ -76,3 +87,43 @@ def test_an_unknown_event_is_refused_naming_the_events() -> None:
         "unknown event 'update'; use one of open, authenticated, reconnect, reconnected, close, "
         "response, exception"
     )
+
+
+@pytest.mark.anyio
+async def test_each_event_payload_has_the_keys_its_type_declares(server: LocalServer) -> None:
+    seen: dict[str, list[object]] = {}
+    reconnected = asyncio.Event()
+    client = WebsocketAPIClient(
+        key=DEMO_API_KEY,
+        secret=DEMO_API_SECRET,
+        ws_url=server.url,
+        attach_event_listeners=False,
+        **FAST,
+    )
+    ws = client.get_ws_client()
+    for name in ("open", "authenticated", "reconnect", "reconnected", "close"):
+        ws.on(name, lambda payload, name=name: seen.setdefault(name, []).append(payload))
+    ws.on("response", lambda reply: seen.setdefault("response", []).append(reply))
+    ws.on("exception", lambda error: seen.setdefault("exception", []).append(error))
+    ws.on("reconnected", lambda _: reconnected.set())
+    async with client:
+        await client.submit_new_order(order("ok"))
+        server.faults.reject_orders = 10001
+        with pytest.raises(WSAPIError):
+            await client.submit_new_order(order("rejected"))
+        server.faults.reject_orders = None
+        await server.drop_connections()
+        await reconnected.wait()
+    keys = {
+        name: [set(p) for p in payloads]
+        for name, payloads in seen.items()
+        if name not in ("response", "exception")
+    }
+    assert keys["open"] == [set(OpenEvent.__required_keys__)] * 2
+    assert keys["reconnect"] == [set(ReconnectEvent.__required_keys__)]
+    for name in ("authenticated", "reconnected", "close"):
+        assert keys[name] and all(k == set(ConnectionEvent.__required_keys__) for k in keys[name])
+    (reply,) = seen["response"]
+    assert isinstance(reply, dict) and reply["op"] == "order.create" and "meta" in reply
+    assert [type(e) for e in seen["exception"]] == [WSAPIError]
+    assert all(isinstance(e, BybitWSError) for e in seen["exception"])
