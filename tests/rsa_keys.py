@@ -18,7 +18,9 @@ class KeyPair:
     pkcs1_pem: str
     """The same key as ``-----BEGIN RSA PRIVATE KEY-----`` (what ``openssl genrsa`` 1.x writes)."""
     encrypted_pem: str
-    """The same key encrypted with ``PASSPHRASE``."""
+    """The same key encrypted with ``PASSPHRASE`` (what ``openssl genrsa -aes256`` 3.x writes)."""
+    encrypted_pkcs1_pem: str
+    """The same, as OpenSSL 1.x writes it (``Proc-Type: 4,ENCRYPTED`` headers)."""
     public_pem: str
 
 
@@ -33,6 +35,9 @@ def _pair() -> KeyPair:
         ).decode(),
         encrypted_pem=key.private_bytes(
             pem, fmt.PKCS8, serialization.BestAvailableEncryption(PASSPHRASE.encode())
+        ).decode(),
+        encrypted_pkcs1_pem=key.private_bytes(
+            pem, fmt.TraditionalOpenSSL, serialization.BestAvailableEncryption(PASSPHRASE.encode())
         ).decode(),
         public_pem=key.public_key()
         .public_bytes(pem, serialization.PublicFormat.SubjectPublicKeyInfo)

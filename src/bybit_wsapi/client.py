@@ -51,11 +51,16 @@ class WebsocketClient(WSAPISender):
         reply = await ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", {...})
         await ws.close()
 
+    ``secret`` is the API secret, or the PEM private key of a self-generated RSA key; leave it
+    out when ``sign=`` signs (README: API keys).
+
     One instance holds one authenticated connection and belongs to one event loop; it is not
     thread-safe. Requests may be made from many tasks at once.
     """
 
-    def __init__(self, *, key: str, secret: str, **options: Unpack[ClientOptions]) -> None:
+    def __init__(
+        self, *, key: str, secret: str | None = None, **options: Unpack[ClientOptions]
+    ) -> None:
         self._events = EventEmitter()
         self._connection = TradeConnection(connection_options(key, secret, options), self._events)
         self._key_hint = key[:4]
@@ -177,7 +182,7 @@ class WebsocketAPIClient(WSAPIMethods):
         self,
         *,
         key: str,
-        secret: str,
+        secret: str | None = None,
         attach_event_listeners: bool = True,
         **options: Unpack[ClientOptions],
     ) -> None:

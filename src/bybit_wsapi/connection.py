@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 import httpx
 
+from .auth import auth_payload
 from .errors import (
     AuthenticationError,
     RequestNotSentError,
@@ -49,11 +50,11 @@ from .protocol import (
     Reply,
     ReqIdGenerator,
     Unrecognised,
-    auth_frame,
     decode,
     encode_params,
     request_frame,
     response_meta,
+    signed_auth_frame,
 )
 from .retcodes import RESTART_CODES, RETRYABLE_AUTH_CODES, RetCode
 from .retry import backoff
@@ -445,11 +446,14 @@ class TradeConnection:
             )
 
     async def _authenticate(self, session: WireSession) -> None:
-        loop = asyncio.get_running_loop()
-        self._auth_reply = loop.create_future()
         expires = int(time.time() * 1000) + self.time_offset_ms + self.options.recv_window_ms
-        frame = auth_frame(
-            self.options.api_key, self.options.secret, expires, f"auth-{self._req_ids()}"
+        try:  # once per connection: a sign hook may take a while (bounded by its timeout)
+            signature = await self.options.signer.sign(auth_payload(expires))
+        except AuthenticationError as failed:  # a sign hook failed: retrying will not help
+            raise _FatalConnectError(failed) from None
+        self._auth_reply = asyncio.get_running_loop().create_future()
+        frame = signed_auth_frame(
+            self.options.api_key, expires, signature, f"auth-{self._req_ids()}"
         )
         await session.send_texts([frame])
         try:

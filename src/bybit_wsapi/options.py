@@ -15,9 +15,9 @@ from typing import Any, TypedDict
 
 from bybit_wsapi_generated import WS_KEY_MAP, WsKey
 
-from .auth import Secret
 from .endpoints import Region, ws_api_url
 from .errors import ConfigurationError
+from .signing import KeyType, Signer, SignHook, make_signer
 
 __all__ = [
     "OPTION_FIELDS",
@@ -58,6 +58,15 @@ class ClientOptions(TypedDict, total=False):
     """First reconnect delay in seconds, doubled per failed attempt, with jitter (default 0.25)."""
     reconnect_max_delay: float
     """Longest reconnect delay in seconds (default 30)."""
+    key_type: KeyType
+    """How ``secret`` signs: ``"hmac"`` (lowercase hex) or ``"rsa"`` (RSA-SHA256, base64); by
+    default RSA when ``secret`` is a PEM private key (``-----BEGIN ... PRIVATE KEY-----``)."""
+    secret_passphrase: str | bytes
+    """The passphrase of an encrypted RSA private key (none by default)."""
+    sign: SignHook
+    """``sign(payload) -> signature``, sync or async, in place of ``secret``: for keys that never
+    leave a vault or HSM. Called once per connection; it must answer within half of
+    ``connect_timeout`` (none by default)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,8 @@ class ConnectionOptions:
 
     url: str
     api_key: str
-    secret: Secret
+    signer: Signer
+    """Makes every signature: the ``auth`` frame's here."""
     ws_key: WsKey = WS_KEY_MAP.v5_private_trade
     recv_window_ms: int = 5000
     request_timeout: float = 10.0
@@ -119,6 +129,11 @@ def _url(name: str, value: object) -> str:
     return _text(name, value, " (a ws:// or wss:// URL)")
 
 
+def _with_secret(name: str, value: object) -> object:
+    """A signing option: checked together with ``secret`` by ``make_signer``."""
+    return value
+
+
 OPTION_FIELDS: Mapping[str, tuple[str | None, Callable[[str, Any], object]]] = {
     "testnet": (None, check_flag),
     "demo_trading": (None, check_flag),
@@ -133,11 +148,20 @@ OPTION_FIELDS: Mapping[str, tuple[str | None, Callable[[str, Any], object]]] = {
     "max_frame_bytes": ("max_frame_bytes", _integer(1024, "bytes")),
     "reconnect_initial_delay": ("reconnect_initial_delay", check_seconds),
     "reconnect_max_delay": ("reconnect_max_delay", check_seconds),
+    "key_type": (None, _with_secret),
+    "secret_passphrase": (None, _with_secret),
+    "sign": (None, _with_secret),
 }
-"""Each option of ``ClientOptions``: the ``ConnectionOptions`` field it sets (None: it only
-chooses the URL) and the check its value passes. A new option needs all four: its
-``ClientOptions`` key (docstring with its default), its row here, its field, and its README row;
-``tests/client/test_options.py`` checks they agree."""
+"""Each option of ``ClientOptions``: the ``ConnectionOptions`` field it sets (None: it is an
+argument of ``ws_api_url`` or of ``make_signer``) and the check its value passes. A new option
+needs all four: its ``ClientOptions`` key (docstring with its default), its row here, its field
+(or parameter), and its README row; ``tests/client/test_options.py`` checks they agree."""
+
+_SIGNING_OPTIONS = frozenset({"key_type", "secret_passphrase", "sign"})
+
+_SIGN_TIMEOUT_SHARE = 0.5
+"""A ``sign`` hook gets this share of ``connect_timeout``, so its failure, not the connect
+deadline, is what ``connect()`` reports."""
 
 
 def _unknown(name: str) -> ConfigurationError:
@@ -164,8 +188,8 @@ def connection_options(
             message names the option and what it expects.
     """
     api_key = _text("key", key, " (your Bybit API key)")
-    hidden = Secret(_text("secret", secret, " (your Bybit API secret)"))
     endpoint: dict[str, Any] = {}
+    signing: dict[str, Any] = {}
     values: dict[str, Any] = {}
     for name, value in options.items():
         if name not in OPTION_FIELDS:
@@ -174,10 +198,12 @@ def connection_options(
             continue
         field, check = OPTION_FIELDS[name]
         if field is None:
-            endpoint[name] = check(name, value)
+            (signing if name in _SIGNING_OPTIONS else endpoint)[name] = check(name, value)
         else:
             values[field] = check(name, value)
-    result = ConnectionOptions(url=ws_api_url(**endpoint), api_key=api_key, secret=hidden, **values)
+    connect_timeout = values.get("connect_timeout", ConnectionOptions.connect_timeout)
+    signer = make_signer(secret, sign_timeout=connect_timeout * _SIGN_TIMEOUT_SHARE, **signing)
+    result = ConnectionOptions(url=ws_api_url(**endpoint), api_key=api_key, signer=signer, **values)
     if result.reconnect_max_delay < result.reconnect_initial_delay:
         raise ConfigurationError(
             f"reconnect_max_delay ({result.reconnect_max_delay:g} s) must be >= "

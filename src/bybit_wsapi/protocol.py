@@ -53,6 +53,7 @@ __all__ = [
     "encode_params",
     "request_frame",
     "response_meta",
+    "signed_auth_frame",
 ]
 
 _ORDER_OPS = frozenset(WS_API_OPERATIONS)
@@ -80,7 +81,11 @@ class ReqIdGenerator:
 
 def auth_frame(api_key: str, secret: Secret, expires_ms: int, req_id: str) -> str:
     """The ``auth`` frame: ``args`` = [key, expires (ms, int), HMAC signature]."""
-    signature = sign_auth(secret, expires_ms)
+    return signed_auth_frame(api_key, expires_ms, sign_auth(secret, expires_ms), req_id)
+
+
+def signed_auth_frame(api_key: str, expires_ms: int, signature: str, req_id: str) -> str:
+    """The ``auth`` frame around a signature already made (HMAC or RSA)."""
     return _dumps({REQ_ID: req_id, OP: OP_AUTH, ARGS: [api_key, expires_ms, signature]})
 
 

@@ -60,7 +60,7 @@ class Signer(ABC):
     __str__ = __repr__
 
     def __reduce__(self) -> str:
-        raise TypeError(f"a {type(self).__name__} cannot be pickled: it holds API credentials")
+        raise TypeError(f"{type(self).__name__} cannot be pickled: it holds API credentials")
 
 
 class HmacSigner(Signer):
@@ -102,19 +102,20 @@ class HookSigner(Signer):
 
     async def sign(self, payload: str) -> str:
         what = self.description
+        deadline = asyncio.timeout(self._timeout)
         try:
-            async with asyncio.timeout(self._timeout):
+            async with deadline:
                 hook: Any = self._hook
                 result: object = await (
                     hook(payload) if self._is_async else _in_thread(hook, payload)
                 )
                 if inspect.isawaitable(result):  # a sync callable that returned an awaitable
                     result = await result
-        except TimeoutError:
-            raise AuthenticationError(
-                None, f"{what} returned no signature within {self._timeout:g} s"
-            ) from None
         except Exception as error:
+            if isinstance(error, TimeoutError) and deadline.expired():
+                raise AuthenticationError(
+                    None, f"{what} returned no signature within {self._timeout:g} s"
+                ) from None
             raise AuthenticationError(
                 None, f"{what} raised {type(error).__name__}: {error}"
             ) from error
@@ -133,7 +134,7 @@ def _name_of(hook: object) -> str:
     if isinstance(hook, functools.partial):
         return f"partial({_name_of(hook.func)})"
     name = getattr(hook, "__qualname__", None)
-    return name if isinstance(name, str) else type(hook).__name__
+    return name.rpartition("<locals>.")[2] if isinstance(name, str) else type(hook).__name__
 
 
 def _in_thread(hook: Callable[[str], Any], payload: str) -> asyncio.Future[Any]:
@@ -166,7 +167,7 @@ def make_signer(
     secret: object,
     *,
     key_type: object = None,
-    passphrase: object = None,
+    secret_passphrase: object = None,
     sign: object = None,
     sign_timeout: float,
 ) -> Signer:
@@ -185,7 +186,7 @@ def make_signer(
                 "give either secret or sign, not both: with sign=, your hook makes every "
                 "signature and the client holds no secret"
             )
-        if key_type is not None or passphrase is not None:
+        if key_type is not None or secret_passphrase is not None:
             raise ConfigurationError(
                 "key_type and secret_passphrase describe secret; with sign= there is no secret"
             )
@@ -195,11 +196,18 @@ def make_signer(
                 f"(str), sync or async; got {type(sign).__name__}"
             )
         return HookSigner(sign, sign_timeout)
-    if not isinstance(secret, str) or not secret:
-        got = "an empty string" if secret == "" else type(secret).__name__
+    if secret is None:
         raise ConfigurationError(
-            "secret must be a non-empty string (your Bybit API secret, or your RSA private key "
-            f"in PEM), or pass sign= (a signing hook) instead; got {got}"
+            "secret is missing: give your Bybit API secret (or your RSA private key in PEM) as "
+            "secret=, or a signing hook as sign="
+        )
+    if not isinstance(secret, str):
+        raise ConfigurationError(
+            f"secret must be a string (your Bybit API secret), got {type(secret).__name__}"
+        )
+    if not secret:
+        raise ConfigurationError(
+            "secret must be a non-empty string (your Bybit API secret), got an empty string"
         )
     if key_type is not None and key_type not in _KEY_TYPES:
         shown = repr(key_type) if isinstance(key_type, str) else type(key_type).__name__
@@ -207,6 +215,7 @@ def make_signer(
             f"key_type must be 'hmac' or 'rsa' (leave it out to detect a PEM private key), "
             f"got {shown}"
         )
+    passphrase = secret_passphrase
     if passphrase is not None and not (isinstance(passphrase, str | bytes) and passphrase):
         raise ConfigurationError(
             f"secret_passphrase must be a non-empty str or bytes, got {type(passphrase).__name__}"

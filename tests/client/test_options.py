@@ -17,6 +17,7 @@ from bybit_wsapi.endpoints import ws_api_url
 from bybit_wsapi.options import OPTION_FIELDS, ConnectionOptions
 from bybit_wsapi.retry import backoff
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer
+from bybit_wsapi.signing import make_signer
 
 from .conftest import order
 
@@ -39,10 +40,13 @@ def _value(text: str) -> object:
 
 
 def _default(option: str) -> object:
-    """The default of ``option``: its ``ConnectionOptions`` field, or ``ws_api_url``'s."""
+    """The default of ``option``: its ``ConnectionOptions`` field, or ``ws_api_url``'s or
+    ``make_signer``'s parameter."""
     field, _ = OPTION_FIELDS[option]
     if field is None:
-        return inspect.signature(ws_api_url).parameters[option].default
+        signing = inspect.signature(make_signer).parameters
+        function = make_signer if option in signing else ws_api_url
+        return inspect.signature(function).parameters[option].default
     return _DEFAULTS[field]
 
 

@@ -7,7 +7,6 @@ import traceback
 
 import pytest
 
-import bybit_wsapi.protocol
 from bybit_wsapi import (
     WS_KEY_MAP,
     AuthenticationError,
@@ -16,9 +15,9 @@ from bybit_wsapi import (
     WebsocketAPIClient,
     WSAPIError,
 )
-from bybit_wsapi.auth import Secret
 from bybit_wsapi.events import EVENT_NAMES
 from bybit_wsapi.server import Faults, LocalServer, ServerConfig
+from bybit_wsapi.signing import HmacSigner
 
 from .conftest import FAST, EventLog, order
 
@@ -30,14 +29,14 @@ async def test_no_secret_or_signature_anywhere(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     signatures: list[str] = []
-    real_sign = bybit_wsapi.protocol.sign_auth
+    real_sign = HmacSigner.sign
 
-    def recording_sign(secret: Secret, expires_ms: int) -> str:
-        signature = real_sign(secret, expires_ms)
+    async def recording_sign(self: HmacSigner, payload: str) -> str:
+        signature = await real_sign(self, payload)
         signatures.append(signature)
         return signature
 
-    monkeypatch.setattr(bybit_wsapi.protocol, "sign_auth", recording_sign)
+    monkeypatch.setattr(HmacSigner, "sign", recording_sign)
     # every logger at every level: bybit_wsapi, httpx, httpcore, websockets
     caplog.set_level(logging.DEBUG)
     errors: list[BaseException] = []

@@ -79,12 +79,17 @@ def test_hmac_signs_payload_text_in_lowercase_hex(payload: str, expected: str) -
             lambda: key_pair().private_pem.replace("\n", "\\n"), {}, id="env-var-newlines"
         ),
         pytest.param(
-            lambda: key_pair().encrypted_pem, {"passphrase": PASSPHRASE}, id="encrypted-str"
+            lambda: key_pair().encrypted_pem, {"secret_passphrase": PASSPHRASE}, id="encrypted-str"
         ),
         pytest.param(
             lambda: key_pair().encrypted_pem,
-            {"passphrase": PASSPHRASE.encode()},
+            {"secret_passphrase": PASSPHRASE.encode()},
             id="encrypted-bytes",
+        ),
+        pytest.param(
+            lambda: key_pair().encrypted_pkcs1_pem,
+            {"secret_passphrase": PASSPHRASE},
+            id="encrypted-pkcs1",
         ),
         pytest.param(lambda: key_pair().private_pem, {"key_type": "rsa"}, id="explicit"),
     ],
@@ -120,21 +125,30 @@ def _ec_private_pem() -> str:
 
 
 REFUSED: list[Any] = [
-    pytest.param({"secret": None}, "secret must be a non-empty string", id="no-secret"),
+    pytest.param({"secret": None}, "secret is missing: give your Bybit API secret", id="no-secret"),
     pytest.param({"secret": ""}, "got an empty string", id="empty"),
-    pytest.param({"secret": b"bytes"}, "got bytes", id="bytes"),
+    pytest.param(
+        {"secret": b"bytes"},
+        "secret must be a string (your Bybit API secret), got bytes",
+        id="bytes",
+    ),
     pytest.param(
         {"secret": lambda: key_pair().encrypted_pem},
         "encrypted private key: pass its passphrase as secret_passphrase",
         id="encrypted-no-passphrase",
     ),
     pytest.param(
-        {"secret": lambda: key_pair().encrypted_pem, "passphrase": "wrong"},
+        {"secret": lambda: key_pair().encrypted_pkcs1_pem},
+        "encrypted private key: pass its passphrase as secret_passphrase",
+        id="encrypted-pkcs1-no-passphrase",
+    ),
+    pytest.param(
+        {"secret": lambda: key_pair().encrypted_pem, "secret_passphrase": "wrong"},
         "that secret_passphrase does not decrypt",
         id="wrong-passphrase",
     ),
     pytest.param(
-        {"secret": lambda: key_pair().private_pem, "passphrase": PASSPHRASE},
+        {"secret": lambda: key_pair().private_pem, "secret_passphrase": PASSPHRASE},
         "the private key is not encrypted",
         id="needless-passphrase",
     ),
@@ -174,12 +188,12 @@ REFUSED: list[Any] = [
     ),
     pytest.param({"secret": "s", "key_type": "RSA"}, "key_type must be 'hmac' or 'rsa'", id="case"),
     pytest.param(
-        {"secret": "an-hmac-secret", "passphrase": PASSPHRASE},
+        {"secret": "an-hmac-secret", "secret_passphrase": PASSPHRASE},
         "secret_passphrase is only for an encrypted RSA private key",
         id="hmac-passphrase",
     ),
     pytest.param(
-        {"secret": lambda: key_pair().encrypted_pem, "passphrase": 1234},
+        {"secret": lambda: key_pair().encrypted_pem, "secret_passphrase": 1234},
         "secret_passphrase must be a non-empty str or bytes",
         id="passphrase-type",
     ),
@@ -338,7 +352,7 @@ def test_a_hook_is_named_without_its_repr() -> None:
     [
         lambda: signer("hmac-secret-value"),
         lambda: signer(key_pair().private_pem),
-        lambda: signer(key_pair().encrypted_pem, passphrase=PASSPHRASE),
+        lambda: signer(key_pair().encrypted_pem, secret_passphrase=PASSPHRASE),
         lambda: signer(sign=functools.partial(hmac_signature, "hmac-secret-value")),
     ],
 )
