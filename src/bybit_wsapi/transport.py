@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import ssl
+import urllib.request
 from collections.abc import Mapping
 
 from .transport_api import (
@@ -32,6 +33,7 @@ from .transport_api import (
     UpgradeRejectedError,
     WireSession,
 )
+from .transport_fast import FastPathUnavailableError, open_fast
 from .transport_plain import open_plain
 
 __all__ = [
@@ -53,14 +55,18 @@ TRANSPORT_ENV = "BYBIT_WSAPI_TRANSPORT"
 """Environment variable that forces a session implementation: ``fast`` or ``plain``."""
 
 
+_fast_unavailable: list[str] = []
+"""Why the fast session cannot be used in this process, once found (logged once)."""
+
+
 def transport_kind() -> TransportKind:
-    """The session implementation in use: the environment's choice, else ``plain``."""
+    """The session implementation in use: the environment's choice, else ``fast``."""
     chosen = os.environ.get(TRANSPORT_ENV, "").strip().lower()
     if chosen in ("fast", "plain"):
         return chosen  # type: ignore[return-value]
     if chosen:
         logger.warning("ignoring %s=%r: expected 'fast' or 'plain'", TRANSPORT_ENV, chosen)
-    return "plain"
+    return "fast"
 
 
 async def open_session(
@@ -82,6 +88,19 @@ async def open_session(
         UpgradeRejectedError: the server refused the upgrade (``status_code`` says how).
         TransportConnectError: refused, DNS, TLS, timeout or a bad URL; the message says which.
     """
+    if transport_kind() == "fast" and not _fast_unavailable and not _env_proxy():
+        try:
+            return await open_fast(
+                url,
+                on_text=on_text,
+                max_message_bytes=max_message_bytes,
+                headers=headers,
+                open_timeout=open_timeout,
+                ssl_context=ssl_context,
+            )
+        except FastPathUnavailableError as exc:
+            _fast_unavailable.append(str(exc))
+            logger.warning("using the plain httpx-ws session from now on: %s", exc)
     return await open_plain(
         url,
         on_text=on_text,
@@ -90,3 +109,9 @@ async def open_session(
         open_timeout=open_timeout,
         ssl_context=ssl_context,
     )
+
+
+def _env_proxy() -> bool:
+    """Whether httpx would route WebSocket URLs through a proxy from the environment
+    (``ALL_PROXY``): the fast path's own httpx transport does not, so the plain one is used."""
+    return "all" in urllib.request.getproxies()

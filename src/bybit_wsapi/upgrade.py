@@ -31,8 +31,10 @@ class HeldUpgrade:
         *,
         http_transport: httpx.AsyncBaseTransport | None = None,
         session_class: type[AsyncWebSocketSession] = AsyncWebSocketSession,
+        prepare: Callable[[AsyncWebSocketSession], None] | None = None,
     ) -> None:
         self._serve = serve
+        self._prepare = prepare
         self._http_transport = http_transport
         self._session_class = session_class
         self._owner: asyncio.Task[None] | None = None
@@ -119,6 +121,8 @@ class HeldUpgrade:
                     headers=headers,
                 ) as ws,
             ):
+                if self._prepare is not None:
+                    self._prepare(ws)  # its errors fail the open
                 opened.set_result(ws)
                 self.end(await self._serve(ws))
         except Exception as exc:  # errors leave httpx-ws's task group inside ExceptionGroups
@@ -132,7 +136,7 @@ class HeldUpgrade:
 def connect_error(url: str, exc: BaseException) -> ConnectionError:
     """What a failed connect attempt becomes: a rejected upgrade, or why none happened."""
     error = next(leaves(exc))
-    if isinstance(error, UpgradeRejectedError | TransportConnectError):
+    if isinstance(error, UpgradeRejectedError | TransportConnectError):  # already clear
         return error
     if isinstance(error, WebSocketUpgradeError):
         return UpgradeRejectedError(url, error.response.status_code)

@@ -1,10 +1,11 @@
 """The wire session (:func:`bybit_wsapi.transport.open_session`) against a plain websockets
 server, and the connection's write paths (the awaiting task, the writer's batches) against the
-local server."""
+local server: every test runs over both session implementations, fast and plain."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -14,16 +15,28 @@ import websockets.asyncio.server as ws_server
 from bybit_wsapi import WS_KEY_MAP, RequestNotSentError, WebsocketAPIClient
 from bybit_wsapi.server import LocalServer
 from bybit_wsapi.transport import (
+    TRANSPORT_ENV,
     SessionClosedError,
     TransportConnectError,
     UpgradeRejectedError,
     WireSession,
     open_session,
 )
+from bybit_wsapi.transport_fast import FastSession
+from bybit_wsapi.transport_plain import PlainSession
 
 from .conftest import order
 
 Script = Callable[[ws_server.ServerConnection], Awaitable[None]]
+KINDS = {"fast": FastSession, "plain": PlainSession}
+
+
+@pytest.fixture(autouse=True, params=list(KINDS))
+def session_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test over one session implementation (before any client connects)."""
+    kind: str = request.param
+    monkeypatch.setenv(TRANSPORT_ENV, kind)
+    return kind
 
 
 @pytest.fixture
@@ -54,6 +67,8 @@ async def run_session(
         open_timeout=5.0,
         ssl_context=None,
     )
+    kind = next(k for k, cls in KINDS.items() if isinstance(session, cls))
+    assert kind == os.environ[TRANSPORT_ENV]
     try:
         await body(session, got)
     finally:
@@ -149,10 +164,12 @@ async def test_close_is_idempotent_and_later_writes_fail_as_not_sent(
     peer: Callable[[Script], Awaitable[str]],
 ) -> None:
     closed_with: list[int | None] = []
+    peer_done = asyncio.Event()
 
     async def script(ws: ws_server.ServerConnection) -> None:
         await ws.wait_closed()
         closed_with.append(ws.close_code)
+        peer_done.set()
 
     async def body(session: WireSession, _: list[str]) -> None:
         await session.close(1000, "done")
@@ -163,6 +180,8 @@ async def test_close_is_idempotent_and_later_writes_fail_as_not_sent(
             await session.send_texts(["late"])
 
     await run_session(await peer(script), body)
+    async with asyncio.timeout(10):
+        await peer_done.wait()
     assert closed_with == [1000]
 
 
