@@ -7,10 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import DEFAULT_OUT, DEFAULT_SPEC, build
-from .errors import InvalidSpecError
-from .models import GenerationError
-from .output import UnsafeOutputError, compare_package, write_package
+from . import DEFAULT_OUT, DEFAULT_SPECS, build
+from .errors import GenerationError, InvalidSpecError, UnsafeOutputError
+from .output import compare_package, write_package
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,8 +17,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m codegen",
         description="Generate the typed bybit-wsapi layer from the YAML spec.",
     )
+    defaults = " ".join(str(p) for p in DEFAULT_SPECS)
     parser.add_argument(
-        "--spec", type=Path, default=DEFAULT_SPEC, help=f"the spec file (default: {DEFAULT_SPEC})"
+        "--spec",
+        type=Path,
+        action="append",
+        help=f"a spec file; repeat it for more, the trade API first (default: {defaults})",
     )
     parser.add_argument(
         "--out",
@@ -33,8 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="write nothing; exit 1 if the folder differs from the spec",
     )
     args = parser.parse_args(argv)
+    specs: list[Path] = args.spec or list(DEFAULT_SPECS)
+    named = ", ".join(str(p) for p in specs)
     try:
-        files = build(args.spec)
+        files = build(*specs)
         if args.check:
             problems = compare_package(files, args.out)
             for problem in problems:
@@ -42,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if problems:
                 print("generated code is out of date: run `make generate`", file=sys.stderr)
                 return 1
-            print(f"{args.out} is up to date with {args.spec}")
+            print(f"{args.out} is up to date with {named}")
             return 0
         write_package(files, args.out)
     except InvalidSpecError as exc:
@@ -53,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (GenerationError, UnsafeOutputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"generated {args.out} ({len(files)} files) from {args.spec}")
+    print(f"generated {args.out} ({len(files)} files) from {named}")
     return 0
 
 

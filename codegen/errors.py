@@ -1,11 +1,11 @@
-"""Spec errors: data that names the file, the line and the path inside the spec."""
+"""Every error the generator reports: spec problems (located), tool failures, unsafe output."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["InvalidSpecError", "SpecProblem"]
+__all__ = ["GenerationError", "InvalidSpecError", "SpecProblem", "UnsafeOutputError"]
 
 
 @dataclass(frozen=True)
@@ -34,3 +34,11 @@ class InvalidSpecError(Exception):
     def __init__(self, errors: Sequence[SpecProblem]) -> None:
         self.errors = tuple(errors)
         super().__init__("\n".join(str(e) for e in self.errors))
+
+
+class GenerationError(Exception):
+    """A tool under the generator failed on a spec that passed validation."""
+
+
+class UnsafeOutputError(Exception):
+    """The output folder holds files the generator did not write; it is left untouched."""

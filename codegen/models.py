@@ -13,7 +13,8 @@ from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, 
 from datamodel_code_generator.enums import DataModelType
 from datamodel_code_generator.format import Formatter
 
-from .spec import Field, Spec, TypeRef
+from .errors import GenerationError
+from .ir import Field, Spec, TypeRef
 
 __all__ = ["GenerationError", "render_models", "to_openapi"]
 
@@ -24,10 +25,6 @@ _SCHEMA_TYPES = {
     "number": "number",
     "boolean": "boolean",
 }
-
-
-class GenerationError(Exception):
-    """A tool under the generator failed on a spec that passed validation."""
 
 
 def to_openapi(spec: Spec) -> dict[str, Any]:
@@ -62,11 +59,16 @@ def _type_schema(ref: TypeRef) -> dict[str, Any]:
         return {"$ref": f"#/components/schemas/{ref.name}"}
     if ref.kind == "array" and ref.items is not None:
         return {"type": "array", "items": _type_schema(ref.items)}
+    if ref.kind == "map" and ref.items is not None:
+        return {"type": "object", "additionalProperties": _type_schema(ref.items)}
     raise GenerationError(f"type {ref} cannot appear in a model")
 
 
 def _field_schema(f: Field) -> dict[str, Any]:
     schema = _type_schema(f.type)
+    if f.placeholders:
+        kind = "integer" if isinstance(f.placeholders[0], int) else "string"
+        schema = {"anyOf": [schema, {"type": kind, "enum": list(f.placeholders)}]}
     if f.nullable:
         schema = {"anyOf": [schema, {"type": "null"}]}
     schema["description"] = f.description

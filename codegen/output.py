@@ -11,13 +11,10 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from .errors import UnsafeOutputError
 from .render import GENERATED_MARKER
 
 __all__ = ["UnsafeOutputError", "compare_package", "write_package"]
-
-
-class UnsafeOutputError(Exception):
-    """The output folder holds files the generator did not write; it is left untouched."""
 
 
 def _foreign_files(out: Path) -> list[str]:

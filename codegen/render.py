@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import metadata
@@ -13,8 +12,30 @@ from typing import Any
 
 import jinja2
 
-from .models import GenerationError, render_models
-from .spec import ACTIONS, Field, Operation, Spec, TypeRef, response_alias_name
+from .errors import GenerationError
+from .ir import Field, Operation, Spec, TypeRef
+from .models import render_models
+from .names import (
+    ENVELOPE_NAMES,
+    OPERATION_NAMES,
+    STREAM_NAMES,
+    SUBSCRIPTION_NAMES,
+    TABLE_NAMES,
+    response_alias_name,
+)
+from .operations import ACTIONS
+from .pytext import (
+    LINE_LENGTH,
+    annotation,
+    docstring,
+    doctext,
+    literal,
+    literal_or_never,
+    py_type,
+    type_params,
+)
+from .surface import stream_method
+from .topics import PUSH_KINDS
 
 __all__ = ["GENERATED_MARKER", "PINNED_TOOLS", "header_line", "render_package"]
 
@@ -22,45 +43,19 @@ GENERATED_MARKER = "# Generated from "
 """Every generated file starts with this."""
 PINNED_TOOLS = ("datamodel-code-generator", "jinja2", "ruff")
 """Tools whose version shapes the output; each must match its exact pin in pyproject.toml."""
-LINE_LENGTH = 100
-OPERATION_NAMES = (
-    "WSAPIOperation",
-    "WS_API_OPERATIONS",
-    "WS_API_METHODS",
-    "WS_API_REQUEST_PARAM_MAP",
-    "WS_API_RESPONSE_DATA_MAP",
-    "WS_API_RET_EXT_INFO_MAP",
-    "WSAPISender",
-    "WSAPIMethods",
-    "WSAPIAnyResponse",
-    "WSAPIBatchResponse",
-)
-"""Fixed names defined by the operations template."""
-TABLE_NAMES = (
-    "API_PATH",
-    "CATEGORY_FIELD",
-    "FieldRule",
-    "OBJECT_RULES",
-    "ObjectRule",
-    "OPERATION_RULES",
-    "OperationRule",
-    "REQUEST_FRAME_RULE",
-)
-"""Names defined by the tables template."""
-_PY_PRIMITIVES = {
-    "string": "str",
-    "decimal": "str",
-    "integer": "int",
-    "number": "float",
-    "boolean": "bool",
+TEMPLATES = {
+    "envelope.py": "envelope.py.jinja",
+    "operations.py": "operations.py.jinja",
+    "tables.py": "tables.py.jinja",
+    "streams.py": "streams.py.jinja",
+    "subscriptions.py": "subscriptions.py.jinja",
+    "__init__.py": "__init__.py.jinja",
 }
-_TYPEVARS = {
-    "params": "TParams",
-    "data": "TData",
-    "operation": "TOperation",
-    "ret_ext_info": "TRetExtInfo",
-}
-"""Type parameter of each generic, in the order they appear in ``Frame[...]``."""
+"""Each generated module written by a template (``models.py`` comes from :mod:`.models`)."""
+
+
+INTERNAL = ("tables", "streams")
+"""Modules of plain-data tables: imported from their module, not re-exported by the package."""
 
 
 def header_line(spec: Spec) -> str:
@@ -71,64 +66,9 @@ def header_line(spec: Spec) -> str:
     )
 
 
-def py_type(ref: TypeRef) -> str:
-    """The Python annotation of a field type."""
-    if ref.kind == "primitive":
-        return _PY_PRIMITIVES[ref.name]
-    if ref.kind == "array":
-        assert ref.items is not None
-        return f"list[{py_type(ref.items)}]"
-    if ref.kind == "generic":
-        return _TYPEVARS[ref.name]
-    return ref.name
-
-
-def annotation(f: Field) -> str:
-    """The annotation of a TypedDict key, ``NotRequired`` when optional."""
-    text = py_type(f.type) + (" | None" if f.nullable else "")
-    return text if f.required else f"NotRequired[{text}]"
-
-
-def type_params(generics: tuple[str, ...]) -> list[str]:
-    """TypeVar names of a frame, in the canonical order (params, data, operation, ret_ext_info)."""
-    return [tv for g, tv in _TYPEVARS.items() if g in generics]
-
-
 def response_alias(op: Operation) -> str:
     """``order.create-batch`` -> ``OrderCreateBatchResponse``."""
     return response_alias_name(op.op)
-
-
-def docstring(text: str, indent: int = 0) -> str:
-    """A triple-quoted docstring of ``text``, wrapped to the line length, safe for any text.
-
-    Paragraphs are separated by blank lines; the first line sits right after the quotes.
-    """
-    pad = " " * indent
-    body = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    if body.startswith('"'):
-        body = "\\" + body
-    if body.endswith('"'):
-        body = body[:-1] + '\\"'
-    if "\n" not in body and len(pad) + len(body) + 6 <= LINE_LENGTH:
-        return f'"""{body}"""'
-    lines: list[str] = []
-    for paragraph in body.split("\n\n"):
-        lines.extend(
-            textwrap.wrap(
-                paragraph, LINE_LENGTH - indent - 3, break_long_words=False, break_on_hyphens=False
-            )
-        )
-        lines.append("")
-    lines[-1] = '"""'
-    return '"""' + "\n".join(
-        [lines[0], *(f"{pad}{line}" if line else "" for line in lines[1:-1]), pad + lines[-1]]
-    )
-
-
-def doctext(text: str) -> str:
-    """``text`` made safe inside a docstring (no escapes, no closing quotes), on one line."""
-    return " ".join(text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').split())
 
 
 def method_params(op: Operation, spec: Spec) -> str:
@@ -174,6 +114,8 @@ def field_rule(f: Field, spec: Spec) -> dict[str, Any]:
             rule[key] = value
     if f.required_for_categories:
         rule["required_for_categories"] = f.required_for_categories
+    if f.placeholders:
+        rule["placeholders"] = f.placeholders
     return rule
 
 
@@ -184,9 +126,9 @@ def _type_rule(ref: TypeRef, spec: Spec) -> dict[str, Any]:
         return {"type": "enum", "values": spec.enum(ref.name).values}
     if ref.kind == "object":
         return {"type": "object", "object": ref.name}
-    if ref.kind == "array":
+    if ref.kind in ("array", "map"):
         assert ref.items is not None
-        return {"type": "array", "items": {**_type_rule(ref.items, spec), "required": True}}
+        return {"type": ref.kind, "items": {**_type_rule(ref.items, spec), "required": True}}
     return {"type": "any"}
 
 
@@ -203,6 +145,8 @@ def _environment() -> jinja2.Environment:
         annotation=annotation,
         docstring=docstring,
         doctext=doctext,
+        literal=literal,
+        literal_or_never=literal_or_never,
         py_type=py_type,
         pyrepr=repr,
         response_alias=response_alias,
@@ -244,8 +188,12 @@ def check_tool_versions(pyproject: Path) -> None:
             )
 
 
-def format_source(source: str, name: str) -> str:
-    """Format with the pinned ruff, so output never depends on what is on PATH."""
+def format_sources(sources: Mapping[str, str]) -> dict[str, str]:
+    """Format every module with the pinned ruff, so output never depends on what is on PATH."""
+    return {name: _ruff_format(source, name) for name, source in sources.items()}
+
+
+def _ruff_format(source: str, name: str) -> str:
     command = [
         sys.executable, "-m", "ruff", "format", "--isolated", "--quiet",
         f"--line-length={LINE_LENGTH}", "--target-version=py311", f"--stdin-filename={name}", "-",
@@ -264,7 +212,7 @@ def _named_types(refs: Iterable[TypeRef]) -> list[str]:
     names: set[str] = set()
     for ref in refs:
         inner = ref
-        while inner.kind == "array" and inner.items is not None:
+        while inner.kind in ("array", "map") and inner.items is not None:
             inner = inner.items
         if inner.kind in ("enum", "object"):
             names.add(inner.name)
@@ -281,37 +229,46 @@ def _operation_imports(spec: Spec) -> list[str]:
     return sorted(names)
 
 
+def _subscription_imports(spec: Spec) -> list[str]:
+    names = {m for t in spec.topics for m in t.messages}
+    names.update(p.enum for t in spec.topics for p in t.params if p.enum)
+    return sorted(names)
+
+
 def render_package(spec: Spec) -> Mapping[str, str]:
     """Every file of the generated package, formatted: ``{file name: contents}``."""
     header = header_line(spec)
     env = _environment()
     exports = {
-        "envelope": ["WS_KEY_MAP", "WsKey", spec.request.name, spec.response.name],
+        "envelope": [*ENVELOPE_NAMES, spec.request.name, spec.response.name],
         "models": [e.name for e in spec.enums] + [t.name for t in spec.types],
-        "operations": [
-            *OPERATION_NAMES,
-            *(response_alias(op) for op in spec.operations),
-        ],
+        "operations": [*OPERATION_NAMES, *(response_alias(op) for op in spec.operations)],
+        "tables": list(TABLE_NAMES),
+        "streams": list(STREAM_NAMES),
+        "subscriptions": list(SUBSCRIPTION_NAMES),
     }
     context = {
         "spec": spec,
         "header": header,
-        "exports": {**exports, "tables": list(TABLE_NAMES)},
-        "all_names": sorted(["SPEC_SHA256", *(n for names in exports.values() for n in names)]),
+        "exports": exports,
+        "all_names": sorted(
+            [
+                "SPEC_SHA256",
+                *(n for m, names in exports.items() if m not in INTERNAL for n in names),
+            ]
+        ),
         "envelope_imports": _named_types(
             f.type for frame in (spec.request, spec.response) for f in frame.fields
         ),
         "operation_imports": _operation_imports(spec),
+        "subscription_imports": _subscription_imports(spec),
+        "stream_methods": [stream_method(t, spec) for t in spec.topics],
+        "push_kinds": [k for kinds in PUSH_KINDS.values() for k in kinds],
         "actions": ACTIONS,
         "dict": dict,
     }
-    files = {
-        "models.py": render_models(spec, header),
-        "envelope.py": env.get_template("envelope.py.jinja").render(context),
-        "operations.py": env.get_template("operations.py.jinja").render(context),
-        "tables.py": env.get_template("tables.py.jinja").render(context),
-        "__init__.py": env.get_template("__init__.py.jinja").render(context),
-    }
-    result = {name: format_source(source, name) for name, source in files.items()}
+    files = {"models.py": render_models(spec, header)}
+    files.update({name: env.get_template(t).render(context) for name, t in TEMPLATES.items()})
+    result = format_sources(files)
     result["py.typed"] = ""
     return dict(sorted(result.items()))

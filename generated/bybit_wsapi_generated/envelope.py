@@ -1,4 +1,4 @@
-# Generated from ws_api.yaml (sha256 b1817f5c653ace52dd5f060f998c1398a0152e803d522ab05175dfb4f46e6d54) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
+# Generated from ws_api.yaml, ws_streams.yaml (sha256 2f997be3772388e856ada29ce8616e2a9b340fa3d51dead535a8fab867b2cca9) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
 """Envelope frames of the Bybit V5 WebSocket trade API (/v5/trade), generic in operation and payload."""
 
 from typing import Final, Generic, Literal, NotRequired, TypeAlias, TypedDict, TypeVar
@@ -6,20 +6,41 @@ from typing import Final, Generic, Literal, NotRequired, TypeAlias, TypedDict, T
 from .models import WSAPIRequestHeaderV5, WSAPIResponseHeaderV5, WSAPIResponseMeta
 
 __all__ = [
+    "StreamWsKey",
     "WS_KEY_MAP",
     "WSAPIRequest",
     "WSAPIResponse",
+    "WSAPIWsKey",
     "WsKey",
 ]
 
-WsKey: TypeAlias = Literal["v5PrivateTrade"]
-"""Name of the connection the WS API runs on."""
+WSAPIWsKey: TypeAlias = Literal["v5PrivateTrade"]
+"""Name of the connection the WS API (trade) runs on."""
+
+StreamWsKey: TypeAlias = Literal[
+    "v5SpotPublic", "v5LinearPublic", "v5InversePublic", "v5OptionPublic", "v5Private"
+]
+"""Names of the stream connections (one per public category, one private)."""
+
+WsKey: TypeAlias = WSAPIWsKey | StreamWsKey
+"""Name of any connection of the client (the Node SDK's ``WsKey``)."""
 
 
 class WS_KEY_MAP:  # noqa: N801 - named as in the Node SDK
     """Connection names, as the Node SDK's ``WS_KEY_MAP``."""
 
-    v5_private_trade: Final[WsKey] = "v5PrivateTrade"
+    v5_private_trade: Final[Literal["v5PrivateTrade"]] = "v5PrivateTrade"
+    """The WS API (trade) connection, ``/v5/trade``."""
+    v5_spot_public: Final[Literal["v5SpotPublic"]] = "v5SpotPublic"
+    """Public spot market data. (``/v5/public/spot``)"""
+    v5_linear_public: Final[Literal["v5LinearPublic"]] = "v5LinearPublic"
+    """Public market data of USDT/USDC perpetuals and futures. (``/v5/public/linear``)"""
+    v5_inverse_public: Final[Literal["v5InversePublic"]] = "v5InversePublic"
+    """Public market data of inverse contracts. (``/v5/public/inverse``)"""
+    v5_option_public: Final[Literal["v5OptionPublic"]] = "v5OptionPublic"
+    """Public market data of USDT/USDC options. (``/v5/public/option``)"""
+    v5_private: Final[Literal["v5Private"]] = "v5Private"
+    """Private account streams of every category (auth first). (``/v5/private``)"""
 
 
 TParams = TypeVar("TParams")

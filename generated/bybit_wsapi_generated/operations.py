@@ -1,4 +1,4 @@
-# Generated from ws_api.yaml (sha256 b1817f5c653ace52dd5f060f998c1398a0152e803d522ab05175dfb4f46e6d54) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
+# Generated from ws_api.yaml, ws_streams.yaml (sha256 2f997be3772388e856ada29ce8616e2a9b340fa3d51dead535a8fab867b2cca9) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
 """The operations of the Bybit V5 WebSocket trade API: their names, type maps and typed call surface.
 
 ``WSAPISender`` has one ``send_ws_api_request`` overload per operation, so the operation string
@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias, overload
 
-from .envelope import WS_KEY_MAP, WSAPIResponse, WsKey
+from .envelope import WS_KEY_MAP, WSAPIResponse, WSAPIWsKey
 from .models import (
     AmendBatchArgsV5,
     AmendOrderParamsV5,
@@ -161,7 +161,7 @@ class WSAPISender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.create"],
         params: OrderParamsV5,
         *,
@@ -171,7 +171,7 @@ class WSAPISender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.amend"],
         params: AmendOrderParamsV5,
         *,
@@ -181,7 +181,7 @@ class WSAPISender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.cancel"],
         params: CancelOrderParamsV5,
         *,
@@ -191,7 +191,7 @@ class WSAPISender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.create-batch"],
         params: CreateBatchArgsV5,
         *,
@@ -201,7 +201,7 @@ class WSAPISender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.amend-batch"],
         params: AmendBatchArgsV5,
         *,
@@ -211,7 +211,7 @@ class WSAPISender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.cancel-batch"],
         params: CancelBatchArgsV5,
         *,
@@ -220,7 +220,7 @@ class WSAPISender(ABC):
 
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: WSAPIOperation,
         params: Mapping[str, Any],
         *,
@@ -239,7 +239,7 @@ class WSAPISender(ABC):
     @abstractmethod
     def _send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: WSAPIOperation,
         params: Mapping[str, Any],
         timeout: float | None,

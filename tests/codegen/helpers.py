@@ -1,51 +1,79 @@
-"""Paths and small helpers shared by the generator tests."""
+"""Paths and small helpers shared by the generator tests.
+
+The generator runs in-process here (``run_cli`` calls ``codegen.__main__.main``): a subprocess
+costs an interpreter start and the imports each time, and only ``test_main`` needs one.
+"""
 
 from __future__ import annotations
 
-import os
+import contextlib
+import importlib.util
+import io
 import shutil
-import subprocess
 import sys
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import codegen
+from codegen.__main__ import main
 from codegen.spec import parse_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "schema" / "ws_api.yaml"
+STREAMS = ROOT / "schema" / "ws_streams.yaml"
+SPECS = (SPEC, STREAMS)
 GENERATED = ROOT / "generated" / "bybit_wsapi_generated"
 SPEC_TEXT = SPEC.read_text(encoding="utf-8")
+STREAMS_TEXT = STREAMS.read_text(encoding="utf-8")
 
 
-def run_codegen(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """``python -m codegen ARGS`` in a subprocess, from ``cwd`` (the repo's codegen either way)."""
-    pythonpath = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, "-m", "codegen", *args],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": pythonpath},
-        capture_output=True,
-        text=True,
-        check=False,
+@dataclass(frozen=True)
+class Run:
+    """The outcome of one ``python -m codegen`` run."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> Run:
+    """``python -m codegen ARGS`` from ``cwd``, in this process."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def write_specs(folder: Path, api: str = SPEC_TEXT, streams: str = STREAMS_TEXT) -> list[str]:
+    """Both spec files in ``folder``; the ``--spec`` arguments naming them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ws_api.yaml").write_text(api, encoding="utf-8")
+    (folder / "ws_streams.yaml").write_text(streams, encoding="utf-8")
+    return ["--spec", str(folder / "ws_api.yaml"), "--spec", str(folder / "ws_streams.yaml")]
+
+
+def import_package(pkg: Path, name: str) -> ModuleType:
+    """Import the generated package at ``pkg`` under another ``name`` (beside the real one)."""
+    spec = importlib.util.spec_from_file_location(
+        name, pkg / "__init__.py", submodule_search_locations=[str(pkg)]
     )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
-def run_codegen_many(
-    jobs: Mapping[str, Sequence[str]], cwd: Mapping[str, Path] | None = None, workers: int = 4
-) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Independent ``python -m codegen`` runs, a few at a time: ``{key: run}`` for ``{key: args}``.
-
-    ``cwd`` gives a key's working folder (the repository by default).
-    """
-    folders = cwd or {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            key: pool.submit(run_codegen, *args, cwd=folders.get(key, ROOT))
-            for key, args in jobs.items()
-        }
-        return {key: future.result() for key, future in futures.items()}
+@contextlib.contextmanager
+def imported(pkg: Path, name: str) -> Iterator[ModuleType]:
+    """:func:`import_package`, forgotten again afterwards."""
+    try:
+        yield import_package(pkg, name)
+    finally:
+        for key in [k for k in sys.modules if k == name or k.startswith(f"{name}.")]:
+            del sys.modules[key]
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:

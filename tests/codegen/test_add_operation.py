@@ -7,23 +7,22 @@ overload, alias and tables exist at runtime and type-check, with nothing hand-wr
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
-import mypy.api
 import pytest
 
 from .helpers import (
     GENERATED,
     SPEC_TEXT,
+    STREAMS_TEXT,
+    imported,
     replace_once,
-    run_codegen,
-    run_codegen_many,
+    run_cli,
     snapshot,
+    write_specs,
 )
+from .typecheck import mypy_strict
 
 NEW_TYPES = """\
   CancelAllOrdersParamsV5:
@@ -95,68 +94,52 @@ async def new_overload(ws: WSAPISender) -> None:
     )
 '''
 
-PROBE = """\
-import json, bybit_wsapi_generated as g
-from bybit_wsapi_generated import tables
-print(json.dumps({
-    "file": g.__file__,
-    "sha256": g.SPEC_SHA256,
-    "methods": dict(g.WS_API_METHODS),
-    "operations": list(g.WS_API_OPERATIONS),
-    "has_method": callable(getattr(g.WSAPIMethods, "cancel_all_orders", None)),
-    "alias": str(g.OrderCancelAllResponse),
-    "required": sorted(g.CancelAllOrdersParamsV5.__required_keys__),
-    "optional": sorted(g.CancelAllOrdersParamsV5.__optional_keys__),
-    "params": g.WS_API_REQUEST_PARAM_MAP["order.cancel-all"].__name__,
-    "data": g.WS_API_RESPONSE_DATA_MAP["order.cancel-all"].__name__,
-    "rule": tables.OPERATION_RULES["order.cancel-all"],
-    "symbol_rule": tables.OBJECT_RULES["CancelAllOrdersParamsV5"]["fields"]["symbol"],
-}))
-"""
+
+def _probe(pkg: Path) -> dict[str, Any]:
+    """What the new package holds at runtime, imported under another name."""
+    with imported(pkg, "added_operation") as g:
+        return {
+            "file": g.__file__,
+            "sha256": g.SPEC_SHA256,
+            "methods": dict(g.WS_API_METHODS),
+            "operations": list(g.WS_API_OPERATIONS),
+            "has_method": callable(getattr(g.WSAPIMethods, "cancel_all_orders", None)),
+            "alias": str(g.OrderCancelAllResponse),
+            "required": sorted(g.CancelAllOrdersParamsV5.__required_keys__),
+            "optional": sorted(g.CancelAllOrdersParamsV5.__optional_keys__),
+            "params": g.WS_API_REQUEST_PARAM_MAP["order.cancel-all"].__name__,
+            "data": g.WS_API_RESPONSE_DATA_MAP["order.cancel-all"].__name__,
+            "rule": g.tables.OPERATION_RULES["order.cancel-all"],
+            "symbol_rule": g.tables.OBJECT_RULES["CancelAllOrdersParamsV5"]["fields"]["symbol"],
+        }
 
 
 @pytest.fixture(scope="module")
-def workflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def workflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Edit a copy of the spec, regenerate into a temporary package, then check and import it."""
     base = tmp_path_factory.mktemp("add-operation")
-    spec = base / "spec" / "ws_api.yaml"
-    spec.parent.mkdir()
     text = replace_once(SPEC_TEXT, "\ntypes:\n", "\ntypes:\n" + NEW_TYPES)
     assert text.rstrip().endswith("rate_limit: {linear: 10, inverse: 10, option: 10, spot: 20}")
-    spec.write_text(text.rstrip("\n") + "\n" + NEW_OPERATION, encoding="utf-8")
+    specs = write_specs(base / "spec", text.rstrip("\n") + "\n" + NEW_OPERATION, STREAMS_TEXT)
     pkg = base / "pkg" / "bybit_wsapi_generated"
     repo_before = snapshot(GENERATED)
 
-    generated = run_codegen("--spec", str(spec), "--out", str(pkg))
+    generated = run_cli(*specs, "--out", str(pkg))
     assert generated.returncode == 0, generated.stderr
-
-    checks = run_codegen_many(
-        {
-            "new": ["--check", "--spec", str(spec), "--out", str(pkg)],
-            "repo": ["--check", "--spec", str(spec)],
-        }
-    )
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    probe = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env={**env, "PYTHONPATH": str(pkg.parent)},
-        cwd=base,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert probe.returncode == 0, probe.stderr
     return {
         "base": base,
-        "spec": spec,
+        "spec": base / "spec",
         "pkg": pkg,
-        "checks": checks,
-        "runtime": json.loads(probe.stdout),
+        "checks": {
+            "new": run_cli("--check", *specs, "--out", str(pkg)),
+            "repo": run_cli("--check", *specs),
+        },
+        "runtime": _probe(pkg),
         "repo_unchanged": snapshot(GENERATED) == repo_before,
     }
 
 
-def test_the_new_package_is_what_was_imported(workflow: dict[str, object]) -> None:
+def test_the_new_package_is_what_was_imported(workflow: dict[str, Any]) -> None:
     runtime = workflow["runtime"]
     assert isinstance(runtime, dict)
     pkg = workflow["pkg"]
@@ -164,10 +147,11 @@ def test_the_new_package_is_what_was_imported(workflow: dict[str, object]) -> No
     assert Path(runtime["file"]).samefile(pkg / "__init__.py")
     spec = workflow["spec"]
     assert isinstance(spec, Path)
-    assert runtime["sha256"] == hashlib.sha256(spec.read_bytes()).hexdigest()
+    files = [spec / "ws_api.yaml", spec / "ws_streams.yaml"]
+    assert runtime["sha256"] == hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
 
 
-def test_runtime_has_the_new_operation(workflow: dict[str, object]) -> None:
+def test_runtime_has_the_new_operation(workflow: dict[str, Any]) -> None:
     runtime = workflow["runtime"]
     assert isinstance(runtime, dict)
     assert runtime["operations"][-1] == "order.cancel-all"
@@ -175,8 +159,8 @@ def test_runtime_has_the_new_operation(workflow: dict[str, object]) -> None:
     assert len(runtime["methods"]) == len(runtime["operations"]) == 7
     assert runtime["has_method"] is True
     assert runtime["alias"].endswith(
-        "WSAPIResponse[bybit_wsapi_generated.models.CancelAllOrdersResultV5, "
-        "typing.Literal['order.cancel-all'], bybit_wsapi_generated.models.EmptyRetExtInfoV5]"
+        "WSAPIResponse[added_operation.models.CancelAllOrdersResultV5, "
+        "typing.Literal['order.cancel-all'], added_operation.models.EmptyRetExtInfoV5]"
     )
     assert runtime["required"] == ["category"]
     assert runtime["optional"] == ["symbol"]
@@ -186,7 +170,7 @@ def test_runtime_has_the_new_operation(workflow: dict[str, object]) -> None:
     )
 
 
-def test_tables_describe_the_new_operation(workflow: dict[str, object]) -> None:
+def test_tables_describe_the_new_operation(workflow: dict[str, Any]) -> None:
     runtime = workflow["runtime"]
     assert isinstance(runtime, dict)
     assert runtime["rule"] == {
@@ -207,7 +191,7 @@ def test_tables_describe_the_new_operation(workflow: dict[str, object]) -> None:
 
 
 def test_check_accepts_the_new_package_and_flags_the_stale_one(
-    workflow: dict[str, object],
+    workflow: dict[str, Any],
 ) -> None:
     checks = workflow["checks"]
     assert isinstance(checks, dict)
@@ -215,67 +199,20 @@ def test_check_accepts_the_new_package_and_flags_the_stale_one(
     repo = checks["repo"]
     assert repo.returncode == 1
     stale = {line.rsplit(": ", 1)[0] for line in repo.stderr.splitlines()[:-1]}
-    assert stale == {
-        f"generated/bybit_wsapi_generated/{name}"
-        for name in ("__init__.py", "envelope.py", "models.py", "operations.py", "tables.py")
-    }, repo.stderr
+    assert stale == {f"generated/bybit_wsapi_generated/{p.name}" for p in GENERATED.glob("*.py")}, (
+        repo.stderr
+    )
     assert workflow["repo_unchanged"] is True
 
 
-def test_the_new_operation_type_checks(
-    workflow: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pkg = workflow["pkg"]
-    assert isinstance(pkg, Path)
-    case = tmp_path / "cases" / "check_cancel_all.py"
-    case.parent.mkdir()
-    case.write_text(CASE, encoding="utf-8")
-    config = tmp_path / "mypy.ini"
-    config.write_text("[mypy]\n", encoding="utf-8")
-    # Away from the repository: no pyproject.toml, no src:generated path, no site-packages,
-    # so bybit_wsapi_generated can only resolve to the temporary package.
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MYPYPATH", str(pkg.parent))
-    out, err, status = mypy.api.run(
-        [
-            "--config-file",
-            str(config),
-            "--strict",
-            "--enable-error-code",
-            "ignore-without-code",
-            "--warn-unused-ignores",
-            "--no-site-packages",
-            "--cache-dir",
-            str(tmp_path / "mypy-cache"),
-            "--no-pretty",
-            str(case),
-        ]
-    )
-    assert status == 0, f"{out}{err}"
+def test_the_new_operation_type_checks(workflow: dict[str, Any], tmp_path: Path) -> None:
+    out, status = mypy_strict(CASE, workflow["pkg"], tmp_path)
+    assert status == 0, out
     assert "no issues found in 1 source file" in out, out
 
 
-def test_the_case_would_fail_against_the_repositorys_package(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_case_would_fail_against_the_repositorys_package(tmp_path: Path) -> None:
     """The control: the same case does not type-check without the new operation."""
-    case = tmp_path / "check_cancel_all.py"
-    case.write_text(CASE, encoding="utf-8")
-    config = tmp_path / "mypy.ini"
-    config.write_text("[mypy]\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MYPYPATH", str(GENERATED.parent))
-    out, _, status = mypy.api.run(
-        [
-            "--config-file",
-            str(config),
-            "--strict",
-            "--no-site-packages",
-            "--cache-dir",
-            str(tmp_path / "mypy-cache"),
-            "--no-pretty",
-            str(case),
-        ]
-    )
+    out, status = mypy_strict(CASE, GENERATED, tmp_path)
     assert status == 1
     assert 'Module "bybit_wsapi_generated" has no attribute "OrderCancelAllResponse"' in out

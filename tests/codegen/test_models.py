@@ -16,15 +16,18 @@ from typing import Any, Literal, NotRequired
 import bybit_wsapi_generated as generated
 import pytest
 import yaml
-from bybit_wsapi_generated import envelope, models, operations, tables
+from bybit_wsapi_generated import envelope, models, operations, streams, subscriptions, tables
 
 import codegen
 from codegen.spec import Field, ObjectType, Operation, Spec, TypeRef
 
-from .helpers import GENERATED, SPEC
+from .helpers import GENERATED, SPEC, SPECS, STREAMS
 
-SPEC_MODEL: Spec = codegen.load_spec(SPEC)
+SPEC_MODEL: Spec = codegen.load_spec(*SPECS)
 RAW: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+RAW_STREAMS: dict[str, Any] = yaml.safe_load(STREAMS.read_text(encoding="utf-8"))
+for _section in ("enums", "types"):
+    RAW[_section] = {**RAW[_section], **RAW_STREAMS[_section]}
 PRIMITIVES: dict[str, type] = {
     "string": str,
     "decimal": str,
@@ -69,12 +72,16 @@ def _hint(ref: TypeRef) -> object:
         return PRIMITIVES[ref.name]
     if ref.kind in ("enum", "object"):
         return _model(ref.name)
-    assert ref.kind == "array" and ref.items is not None
+    assert ref.kind in ("array", "map") and ref.items is not None
+    if ref.kind == "map":
+        return dict[str, _hint(ref.items)]  # type: ignore[misc]
     return list[_hint(ref.items)]  # type: ignore[misc]
 
 
 def _field_hint(f: Field) -> object:
     hint = _hint(f.type)
+    if f.placeholders:
+        hint = hint | Literal[f.placeholders]  # type: ignore[operator]
     return hint | None if f.nullable else hint  # type: ignore[operator]
 
 
@@ -134,10 +141,24 @@ def test_envelope_frames_match_the_spec(which: str) -> None:
     ]
 
 
-def test_ws_key_matches_the_spec() -> None:
+def test_ws_key_map_holds_the_trade_key_and_every_stream() -> None:
     api = RAW["api"]["ws_key"]
-    assert getattr(envelope.WS_KEY_MAP, api["attribute"]) == api["value"]
-    assert typing.get_args(envelope.WsKey) == (api["value"],)
+    streams = RAW_STREAMS["streams"]
+    keys = {a: v for a, v in vars(envelope.WS_KEY_MAP).items() if not a.startswith("_")}
+    assert keys == {api["attribute"]: api["value"]} | {a: s["ws_key"] for a, s in streams.items()}
+    assert typing.get_args(envelope.WSAPIWsKey) == (api["value"],)
+    assert typing.get_args(envelope.StreamWsKey) == tuple(s["ws_key"] for s in streams.values())
+    assert envelope.WsKey == envelope.WSAPIWsKey | envelope.StreamWsKey
+
+
+def test_ws_key_map_has_the_node_sdk_names() -> None:
+    """Issue 12: these names and values are fixed (Node's WS_KEY_MAP, PEP 8 attribute names)."""
+    assert envelope.WS_KEY_MAP.v5_private_trade == "v5PrivateTrade"
+    assert envelope.WS_KEY_MAP.v5_spot_public == "v5SpotPublic"
+    assert envelope.WS_KEY_MAP.v5_linear_public == "v5LinearPublic"
+    assert envelope.WS_KEY_MAP.v5_inverse_public == "v5InversePublic"
+    assert envelope.WS_KEY_MAP.v5_option_public == "v5OptionPublic"
+    assert envelope.WS_KEY_MAP.v5_private == "v5Private"
 
 
 # -- operations -----------------------------------------------------------------------------
@@ -256,7 +277,7 @@ def _type_rule(ref: TypeRef) -> dict[str, Any]:
     if ref.kind == "generic":
         return {"type": "any"}
     assert ref.items is not None
-    return {"type": "array", "items": {**_type_rule(ref.items), "required": True}}
+    return {"type": ref.kind, "items": {**_type_rule(ref.items), "required": True}}
 
 
 def _rule(f: Field) -> dict[str, Any]:
@@ -268,6 +289,8 @@ def _rule(f: Field) -> dict[str, Any]:
             rule[key] = getattr(f, key)
     if f.required_for_categories:
         rule["required_for_categories"] = f.required_for_categories
+    if f.placeholders:
+        rule["placeholders"] = f.placeholders
     return rule
 
 
@@ -356,6 +379,8 @@ def test_generated_modules_import_only_the_standard_library(path: Any) -> None:
                     "envelope",
                     "operations",
                     "tables",
+                    "streams",
+                    "subscriptions",
                 }, f"{path.name}:{node.lineno}: relative import {node.module}"
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             assert node.func.id not in {"__import__", "exec", "eval"}, path.name
@@ -365,6 +390,10 @@ FIXED_PUBLIC_NAMES = {
     "SPEC_SHA256",
     "WS_KEY_MAP",
     "WsKey",
+    "WSAPIWsKey",
+    "StreamWsKey",
+    "Subscription",
+    "StreamMethods",
     "WSAPIOperation",
     "WS_API_OPERATIONS",
     "WS_API_METHODS",
@@ -394,7 +423,8 @@ def test_dunder_all_lists_every_public_name_once_and_sorted() -> None:
         | FIXED_PUBLIC_NAMES
     )
     assert set(tables.__all__).isdisjoint(names)
-    for module in (envelope, operations):
+    assert set(streams.__all__).isdisjoint(names)
+    for module in (envelope, operations, subscriptions):
         assert set(module.__all__) <= set(names), module.__name__
 
 

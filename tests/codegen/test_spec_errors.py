@@ -7,7 +7,6 @@ still pinning the exact ``file:line: dotted.path: message`` text.
 
 from __future__ import annotations
 
-import subprocess
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from .helpers import (
     copy_generated,
     line_of,
     replace_once,
-    run_codegen_many,
+    run_cli,
     snapshot,
 )
 
@@ -344,44 +343,22 @@ def test_load_spec_reports_exactly(case: BadSpec, tmp_path: Path) -> None:
     assert all(p.file == str(path) for p in caught.value.errors)
 
 
-@dataclass(frozen=True)
-class CliRun:
-    out: Path
-    """The parent of the --out package folder."""
-    before: dict[str, bytes | None]
-    done: subprocess.CompletedProcess[str]
-
-
-@pytest.fixture(scope="module")
-def cli_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CliRun]:
-    """Every case through ``python -m codegen``, run a few at a time (each takes ~0.2 s)."""
-    base = tmp_path_factory.mktemp("bad-specs")
-    folders, befores = {}, {}
-    for case in CASES:
-        folder = base / case.id
-        folder.mkdir()
-        _write(case, folder)
-        copy_generated(folder / "out" / "bybit_wsapi_generated")
-        folders[case.id] = folder
-        befores[case.id] = snapshot(folder / "out")
-    args = ["--spec", "ws_api.yaml", "--out", "out/bybit_wsapi_generated"]
-    done = run_codegen_many({case.id: args for case in CASES}, cwd=folders)
-    return {key: CliRun(folders[key] / "out", befores[key], done[key]) for key in folders}
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_cli_reports_exactly_and_writes_nothing(case: BadSpec, cli_runs: dict[str, CliRun]) -> None:
-    run = cli_runs[case.id]
+def test_cli_reports_exactly_and_writes_nothing(case: BadSpec, tmp_path: Path) -> None:
+    _write(case, tmp_path)
+    out = copy_generated(tmp_path / "out" / "bybit_wsapi_generated").parent
+    before = snapshot(out)
+    run = run_cli("--spec", "ws_api.yaml", "--out", "out/bybit_wsapi_generated", cwd=tmp_path)
     expected = case.expected("ws_api.yaml", case.text)
-    assert run.done.returncode == 1
-    assert "Traceback" not in run.done.stderr
-    assert run.done.stderr.splitlines() == [
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert run.stderr.splitlines() == [
         *expected,
         f"{len(expected)} error(s) in the spec; nothing was written",
     ]
-    assert run.done.stdout == ""
-    assert snapshot(run.out) == run.before
-    assert "bybit_wsapi_generated/models.py" in run.before
+    assert run.stdout == ""
+    assert snapshot(out) == before
+    assert "bybit_wsapi_generated/models.py" in before
 
 
 # -- no mutation of the real spec crashes the loader -------------------------------------------

@@ -1,6 +1,6 @@
 """``on()`` gives each handler its event's payload type; batch methods take any sequence."""
 
-from typing import Literal, assert_type
+from typing import assert_type
 
 from bybit_wsapi import (
     BatchItemFailure,
@@ -15,6 +15,7 @@ from bybit_wsapi import (
     WebsocketClient,
     WSAPIAnyResponse,
     WSAPIError,
+    WsKey,
     failed_items,
 )
 
@@ -24,7 +25,7 @@ def handlers(ws: WebsocketClient) -> None:
         assert_type(payload["url"], str)
 
     def on_connection(payload: ConnectionEvent) -> None:
-        assert_type(payload["wsKey"], Literal["v5PrivateTrade"])
+        assert_type(payload["wsKey"], WsKey)  # any connection: trade or stream
 
     def on_reconnect(payload: ReconnectEvent) -> None:
         assert_type(payload["attempt"], int)

@@ -1,0 +1,109 @@
+"""Every fixed name the generated package defines: one list, read by the checker and the renderer.
+
+A spec type or enum may not take one of these names, and the renderer exports exactly these
+(plus what the spec names) from each module.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "ENVELOPE_NAMES",
+    "MODULE_IMPORTS",
+    "OPERATION_NAMES",
+    "RESERVED_METHODS",
+    "RESERVED_NAMES",
+    "RESERVED_OPS",
+    "STREAM_NAMES",
+    "SUBSCRIPTION_NAMES",
+    "TABLE_NAMES",
+    "response_alias_name",
+]
+
+ENVELOPE_NAMES = ("WS_KEY_MAP", "WsKey", "WSAPIWsKey", "StreamWsKey")
+"""Names defined by the envelope template (besides the spec's two frames)."""
+OPERATION_NAMES = (
+    "WSAPIOperation",
+    "WS_API_OPERATIONS",
+    "WS_API_METHODS",
+    "WS_API_REQUEST_PARAM_MAP",
+    "WS_API_RESPONSE_DATA_MAP",
+    "WS_API_RET_EXT_INFO_MAP",
+    "WSAPISender",
+    "WSAPIMethods",
+    "WSAPIAnyResponse",
+    "WSAPIBatchResponse",
+)
+"""Fixed names defined by the operations template."""
+TABLE_NAMES = (
+    "API_PATH",
+    "CATEGORY_FIELD",
+    "FieldRule",
+    "OBJECT_RULES",
+    "ObjectRule",
+    "OPERATION_RULES",
+    "OperationRule",
+    "REQUEST_FRAME_RULE",
+)
+"""Names defined by the tables template."""
+STREAM_NAMES = (
+    "DIALECTS",
+    "DialectRule",
+    "PRIVATE_WS_KEY",
+    "PUBLIC_WS_KEYS",
+    "STREAMS",
+    "STREAM_METHODS",
+    "StreamRule",
+    "TOPIC_FAMILIES",
+    "TOPIC_RULES",
+    "TopicFamily",
+    "TopicRule",
+    "TopicVariantRule",
+    "topic_family",
+)
+"""Names defined by the streams template (routing and limits tables)."""
+SUBSCRIPTION_NAMES = ("StreamMethods", "Subscription")
+"""Names defined by the subscriptions template (the typed subscription surface)."""
+MODULE_IMPORTS = (
+    "ABC",
+    "Any",
+    "AsyncIterator",
+    "Awaitable",
+    "Final",
+    "Generic",
+    "Literal",
+    "Mapping",
+    "NotRequired",
+    "Protocol",
+    "Required",
+    "Sequence",
+    "TypeAlias",
+    "TypedDict",
+    "TypeVar",
+    "TData",
+    "TMessage",
+    "TOperation",
+    "TParams",
+    "TRetExtInfo",
+)
+"""Imported or defined next to the spec's names in the generated modules."""
+RESERVED_NAMES = (
+    *ENVELOPE_NAMES,
+    *OPERATION_NAMES,
+    *TABLE_NAMES,
+    *STREAM_NAMES,
+    *SUBSCRIPTION_NAMES,
+    "SPEC_SHA256",
+    *MODULE_IMPORTS,
+)
+"""Names the generated package defines or imports itself; a spec type or enum may not take them."""
+RESERVED_OPS = ("auth", "ping", "pong", "subscribe", "unsubscribe")
+"""Protocol ops: no WS API operation may be named like them."""
+RESERVED_METHODS = ("get_ws_client", "send_ws_api_request", "_subscription")
+"""Methods of the generated base classes."""
+
+
+def response_alias_name(op: str) -> str:
+    """The generated alias of an operation's reply: ``order.create-batch`` -> ``OrderCreateBatchResponse``."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[._-]", op)) + "Response"
