@@ -61,7 +61,9 @@ HINTS: Final[Mapping[int, str]] = {
     RetCode.INVALID_SIGNATURE: (
         "Likely cause: the API key and secret do not match, or the signature was made wrongly. "
         "Fix: check that the secret belongs to this key and to this environment (testnet keys "
-        "need testnet=True, mainnet keys the mainnet), with no stray whitespace copied."
+        "need testnet=True, mainnet keys the mainnet), with no stray whitespace copied. For a "
+        "self-generated RSA key: the public key registered for this API key must be made from "
+        "this private key (openssl rsa -in private.pem -pubout)."
     ),
     RetCode.PERMISSION_DENIED: (
         "Likely cause: the API key lacks the permission this needs. Fix: enable the key's "
@@ -134,6 +136,8 @@ class AuthenticationError(BybitWSError):
         self.response = response
         self.hint = hint(ret_code, ret_msg)
         text = f"authentication failed: retCode={ret_code} {ret_msg!r}"
+        if ret_code is None:  # no reply: the client could not sign (a sign hook failed)
+            text = f"authentication failed: {ret_msg}"
         super().__init__(text if self.hint is None else f"{text}. {self.hint}")
 
 

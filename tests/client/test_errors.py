@@ -29,7 +29,9 @@ SESSIONS = (
 SIGNATURE = (
     "Likely cause: the API key and secret do not match, or the signature was made wrongly. Fix: "
     "check that the secret belongs to this key and to this environment (testnet keys need "
-    "testnet=True, mainnet keys the mainnet), with no stray whitespace copied."
+    "testnet=True, mainnet keys the mainnet), with no stray whitespace copied. For a "
+    "self-generated RSA key: the public key registered for this API key must be made from this "
+    "private key (openssl rsa -in private.pem -pubout)."
 )
 WHITELIST = (
     "Likely cause: this machine's IP address is not on the API key's IP whitelist. Fix: add it "

@@ -8,6 +8,7 @@ import copy
 import functools
 import pickle
 import re
+import subprocess
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -220,11 +221,12 @@ def test_bad_keys_are_refused_when_the_signer_is_made(
 
 
 def test_missing_cryptography_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    pem = key_pair().private_pem  # made before cryptography "disappears"
     for name in [m for m in sys.modules if m.startswith("cryptography")]:
         monkeypatch.setitem(sys.modules, name, None)
-    monkeypatch.delitem(sys.modules, "bybit_wsapi.signing_rsa")
+    monkeypatch.delitem(sys.modules, "bybit_wsapi.signing_rsa", raising=False)
     with pytest.raises(ConfigurationError) as info:
-        signer(key_pair().private_pem)
+        signer(pem)
     assert RSA_EXTRA_HINT in str(info.value)
     assert RSA_EXTRA_HINT == "pip install 'bybit-wsapi[rsa]'"
     assert isinstance(signer("hmac-secret"), HmacSigner)  # HMAC needs no extra
@@ -365,3 +367,16 @@ def test_a_signer_never_shows_or_pickles_its_key(make: Callable[[], Signer]) -> 
         with pytest.raises(TypeError, match="cannot be pickled: it holds API credentials") as info:
             copier(s)
         assert "hmac-secret-value" not in str(info.value)
+
+
+def test_hmac_users_never_load_cryptography() -> None:
+    code = (
+        "import sys, bybit_wsapi, bybit_wsapi.server;"
+        "bybit_wsapi.WebsocketAPIClient(key='k', secret='s');"
+        "bybit_wsapi.server.LocalServer(bybit_wsapi.server.ServerConfig());"
+        "print(sorted(m for m in sys.modules if m.startswith('cryptography')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.stdout.strip() == "[]", result.stderr

@@ -94,6 +94,7 @@ async def test_the_wrong_rsa_key_is_authentication_error_10004(
     with pytest.raises(AuthenticationError) as info:
         await client.connect()
     assert info.value.ret_code == 10004
+    assert "For a self-generated RSA key" in str(info.value)  # the hint covers RSA keys
     with pytest.raises(AuthenticationError):
         await pending  # the queued order fails too, never sent
     assert bybit_tasks() == []
@@ -178,8 +179,10 @@ async def test_a_failing_hook_fails_connect_with_an_authentication_error(
 ) -> None:
     client = make(DEMO_API_KEY, sign=hook, connect_timeout=0.5)
     pending = asyncio.ensure_future(client.submit_new_order(order("never")))
-    with pytest.raises(AuthenticationError, match=re.escape(message)):
+    with pytest.raises(AuthenticationError, match=re.escape(message)) as info:
         await client.connect()
+    assert str(info.value).startswith("authentication failed: sign hook ")
+    assert info.value.ret_code is None
     with pytest.raises(AuthenticationError, match=re.escape(message)):
         await pending
     assert bybit_tasks() == []  # nothing left running, nothing retrying
