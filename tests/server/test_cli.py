@@ -138,7 +138,7 @@ async def test_serve_prints_its_url_and_stops_cleanly(signum: signal.Signals) ->
             process.kill()
             await process.wait()
     assert process.returncode == 0
-    assert out == b""  # the URL was the only line
+    assert out == url.removesuffix("/v5/trade").encode() + b"\n"  # then the base URL only
     assert b"listening on" in err
     assert b"cli-secret" not in err
 

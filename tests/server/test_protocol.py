@@ -553,9 +553,10 @@ async def test_batch_item_cap(
 # ---- connection ------------------------------------------------------------------------------
 
 
-async def test_only_the_trade_path_is_served(server: LocalServer) -> None:
+async def test_other_paths_are_not_served(server: LocalServer) -> None:
     base = server.url.removesuffix("/v5/trade")
-    for path in ("/", "/v5/private", "/v5/trade/x"):
+    assert base == server.base_url
+    for path in ("/", "/v5/public/spread", "/v5/trade/x"):
         with pytest.raises(InvalidStatus) as info:
             await open_ws(base + path)
         assert info.value.response.status_code == 404

@@ -244,11 +244,15 @@ def test_bad_max_active_time(text: str) -> None:
 
 
 def test_route() -> None:
-    assert route("/v5/trade") is None
-    assert route("/v5/trade?max_active_time=2m&x=1") == 120
-    with pytest.raises(HandshakeError) as info:
-        route("/v5/public/linear")
-    assert info.value.status == 404
+    assert route("/v5/trade") == ("trade", None)
+    assert route("/v5/trade?max_active_time=2m&x=1") == ("trade", 120)
+    assert route("/v5/private?max_active_time=30s") == ("private", 30)
+    for category in ("spot", "linear", "inverse", "option"):
+        assert route(f"/v5/public/{category}") == (category, None)
+    for path in ("/", "/v5/public/spread", "/v5/public", "/v5/private/x", "/v5/trade/"):
+        with pytest.raises(HandshakeError) as info:
+            route(path)
+        assert info.value.status == 404
     with pytest.raises(HandshakeError) as info:
         route("/v5/trade?max_active_time=1d")
     assert info.value.status == 400

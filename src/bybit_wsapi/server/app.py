@@ -1,4 +1,5 @@
-"""The local server's sockets: websockets in, protocol engine, transport faults, replies out."""
+"""The local server's sockets: one port, routed by path; the trade socket here (protocol
+engine, transport faults, replies out), the stream sockets in :mod:`.streams_io`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import contextlib
 import dataclasses
 import logging
 import random
-import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Self
@@ -20,8 +20,12 @@ from websockets.http11 import Request, Response
 from .config import ServerConfig
 from .faults import GARBAGE_FRAMES, Faults, SplitMode, truncated
 from .frames import encode, raw_text_frame
-from .handshake import HandshakeError, route
+from .handshake import HandshakeError, Route, route
 from .protocol import Engine, Pending, Received, Session
+from .streams import Streams
+from .streams_hub import Hub
+from .streams_io import StreamServer, now_ms, watch_idle
+from .streams_topics import PROVISIONAL_SYMBOLS, is_public_topic
 
 __all__ = ["LocalServer"]
 
@@ -38,19 +42,14 @@ class _NoFrameLogger(logging.LoggerAdapter[logging.Logger]):
         return level > logging.DEBUG and self.logger.isEnabledFor(level)
 
 
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 class _Connection:
     """One client connection: its socket, protocol session and fault bookkeeping."""
 
-    __slots__ = ("closed", "frames", "idle_timeout", "last_received", "session", "tasks", "ws")
+    __slots__ = ("closed", "frames", "last_received", "session", "tasks", "ws")
 
-    def __init__(self, ws: ServerConnection, session: Session, idle_timeout: float) -> None:
+    def __init__(self, ws: ServerConnection, session: Session) -> None:
         self.ws = ws
         self.session = session
-        self.idle_timeout = idle_timeout
         self.last_received = asyncio.get_running_loop().time()
         self.frames = 0
         self.tasks: set[asyncio.Task[None]] = set()
@@ -88,11 +87,12 @@ class _Conditions:
 
 
 class LocalServer:
-    """A Bybit ``/v5/trade`` server on localhost: ``async with LocalServer(config) as server``.
+    """A local Bybit server: ``async with LocalServer(config) as server``.
 
-    ``faults`` is this server's live copy of ``config.faults``; ``received``, ``orders()`` and
-    ``connection_count`` show what happened. Not thread-safe: use it from its event loop (see
-    ``run_server_in_thread`` for sync code).
+    One port serves ``/v5/trade`` (``url``), ``/v5/private`` and ``/v5/public/{category}``
+    (under ``base_url``). ``faults`` is this server's live copy of ``config.faults``;
+    ``received``, ``orders()`` and ``connection_count`` show what happened. Not thread-safe: use
+    it from its event loop (see ``run_server_in_thread`` for sync code).
     """
 
     def __init__(self, config: ServerConfig | None = None) -> None:
@@ -101,17 +101,32 @@ class LocalServer:
         self._engine = Engine(self.config, self.faults)
         self._rng = random.Random(self.config.seed)
         self._server: Server | None = None
-        self._url: str | None = None
+        self._base_url: str | None = None
         self._connections: dict[ServerConnection, _Connection] = {}
         self._conditions = _Conditions()
         self._engine.on_received = self._conditions.check
+        self.hub = Hub()
+        """Who subscribed which stream topic; ``publish`` queues a push to them."""
+        streams = Streams(
+            self._engine.check_auth,
+            lambda category, topic: is_public_topic(category, topic, PROVISIONAL_SYMBOLS),
+            subscribe_before_auth=self.config.subscribe_before_auth,
+            unsubscribe_unknown=self.config.unsubscribe_unknown,
+            no_pong=lambda: self.faults.no_pong,
+        )
+        self._streams = StreamServer(self.config, streams, self.hub, self._conditions.check)
+
+    @property
+    def base_url(self) -> str:
+        """``ws://HOST:PORT`` (once started): append ``/v5/private``, ``/v5/public/linear``..."""
+        if self._base_url is None:
+            raise RuntimeError("the server is not running: await start() first")
+        return self._base_url
 
     @property
     def url(self) -> str:
         """``ws://HOST:PORT/v5/trade`` (once started)."""
-        if self._url is None:
-            raise RuntimeError("the server is not running: await start() first")
-        return self._url
+        return self.base_url + API_PATH
 
     @property
     def received(self) -> list[Received]:
@@ -125,8 +140,13 @@ class LocalServer:
 
     @property
     def connection_count(self) -> int:
-        """Open client connections."""
+        """Open ``/v5/trade`` connections."""
         return len(self._connections)
+
+    @property
+    def stream_connection_count(self) -> int:
+        """Open ``/v5/private`` and ``/v5/public/*`` connections."""
+        return len(self._streams.connections)
 
     async def wait_received(self, count: int) -> list[Received]:
         """Wait until ``received`` holds at least ``count`` requests; returns it."""
@@ -136,8 +156,12 @@ class LocalServer:
         return self.received
 
     async def wait_connections(self, count: int) -> None:
-        """Wait until exactly ``count`` client connections are open (e.g. after a reconnect)."""
+        """Wait until exactly ``count`` trade connections are open (e.g. after a reconnect)."""
         await self._conditions.wait(lambda: len(self._connections) == count)
+
+    async def wait_stream_connections(self, count: int) -> None:
+        """Wait until exactly ``count`` stream connections are open."""
+        await self._conditions.wait(lambda: len(self._streams.connections) == count)
 
     def orders(self, api_key: str) -> list[dict[str, object]]:
         """Copies of the account's orders, oldest first (``KeyError`` for an unknown key)."""
@@ -161,8 +185,8 @@ class LocalServer:
         )
         port = self._server.sockets[0].getsockname()[1]
         host = f"[{config.host}]" if ":" in config.host else config.host
-        self._url = f"ws://{host}:{port}{API_PATH}"
-        LOG.info("listening on %s", self._url)
+        self._base_url = f"ws://{host}:{port}"
+        LOG.info("listening on %s (and /v5/private, /v5/public/*)", self.url)
 
     async def stop(self) -> None:
         """Close every connection (1001 going away) and stop listening."""
@@ -171,11 +195,15 @@ class LocalServer:
             return
         server.close()
         await server.wait_closed()
-        self._url = None
+        self._base_url = None
         LOG.info("stopped")
 
+    async def drop_stream_connections(self) -> None:
+        """Abort every stream connection (no close frame) and wait until they are gone."""
+        await self._streams.drop()
+
     async def drop_connections(self) -> None:
-        """Abort every client connection at once (no close frame) and wait until they are gone."""
+        """Abort every trade connection at once (no close frame) and wait until they are gone."""
         connections = list(self._connections.values())
         for connection in connections:
             connection.ws.transport.abort()
@@ -204,12 +232,26 @@ class LocalServer:
         return None
 
     async def _serve(self, ws: ServerConnection) -> None:
-        idle_timeout = route(ws.request.path if ws.request else API_PATH)
+        target = route(ws.request.path if ws.request else API_PATH)
+        if target.stream == "trade":
+            await self._serve_trade(ws, target)
+        else:
+            await self._streams.serve(ws, target)
+
+    async def _serve_trade(self, ws: ServerConnection, target: Route) -> None:
         session = self._engine.open_session()
-        connection = _Connection(ws, session, idle_timeout or self.config.idle_timeout)
+        connection = _Connection(ws, session)
         self._connections[ws] = connection
         self._conditions.check()
-        watchdog = asyncio.create_task(self._watch_idle(connection))
+        watchdog = asyncio.create_task(
+            watch_idle(
+                lambda: connection.last_received,
+                target.idle_timeout or self.config.idle_timeout,
+                self.config.idle_check_interval,
+                lambda: ws.close(1000, "idle timeout"),
+                session.conn_id,
+            )
+        )
         LOG.debug("connection %s opened", session.conn_id)
         try:
             await self._receive(connection)
@@ -239,13 +281,13 @@ class LocalServer:
             if faults.drop_probability > 0 and self._rng.random() < faults.drop_probability:
                 connection.drop()
                 return
-            now_ms = _now_ms()
-            result = engine.handle(session, message, now_ms)
+            now = now_ms()
+            result = engine.handle(session, message, now)
             if isinstance(result, Pending):
                 if faults.drop_before_apply:
                     connection.drop()
                     return
-                reply = result.apply(now_ms)
+                reply = result.apply(now)
                 if faults.drop_after_apply:
                     connection.drop()
                     return
@@ -256,13 +298,6 @@ class LocalServer:
             if limit is not None and connection.frames >= limit:
                 connection.drop()
                 return
-
-    async def _watch_idle(self, connection: _Connection) -> None:
-        clock = asyncio.get_running_loop().time
-        while (left := connection.last_received + connection.idle_timeout - clock()) > 0:
-            await asyncio.sleep(left)
-        LOG.info("closing connection %s: idle", connection.session.conn_id)
-        await connection.ws.close(1000, "idle timeout")
 
     # ---- replies --------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """``bybit-wsapi serve``: run the local server until SIGINT or SIGTERM.
 
-Prints exactly one line to stdout, the server's URL, once it accepts connections; logs go to
+Prints two lines to stdout once it accepts connections: the trade URL
+(``ws://HOST:PORT/v5/trade``), then the streams' base URL (``ws://HOST:PORT``); logs go to
 stderr. Bad options exit with status 2 and a one-line error, a socket that cannot be opened
 (port in use, address not on this machine) with status 1 and a one-line error.
 """
@@ -250,7 +251,7 @@ async def _serve(config: ServerConfig) -> int:
     except OSError as exc:
         raise _listen_error(config, exc) from None
     try:
-        sys.stdout.write(server.url + "\n")
+        sys.stdout.write(f"{server.url}\n{server.base_url}\n")
         sys.stdout.flush()
         await stop.wait()
         logger.info("shutting down")

@@ -6,7 +6,7 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Literal
 
 from bybit_wsapi_generated.tables import OPERATION_RULES
 
@@ -14,7 +14,18 @@ from bybit_wsapi.auth import account_verifier
 
 from .faults import Faults
 
-__all__ = ["DEMO_API_KEY", "DEMO_API_SECRET", "ServerConfig"]
+__all__ = [
+    "DEMO_API_KEY",
+    "DEMO_API_SECRET",
+    "ServerConfig",
+    "SubscribeBeforeAuth",
+    "UnsubscribeUnknown",
+]
+
+SubscribeBeforeAuth = Literal["reject", "accept"]
+"""A private subscribe before auth: refused, or kept and served once the connection authed."""
+UnsubscribeUnknown = Literal["success", "error"]
+"""Unsubscribing a topic the connection does not hold: acked as done, or refused."""
 
 DEMO_API_KEY: Final = "bybit-wsapi-demo-key"
 """The API key of the default account (documented, so the demo needs no setup)."""
@@ -60,7 +71,16 @@ class ServerConfig:
     recv_window_ms: int = 5000
     """Receive window when a request has no ``X-BAPI-RECV-WINDOW``."""
     idle_timeout: float = 600.0
-    """Close a connection that received no frame for this many seconds."""
+    """Close a connection idle this many seconds: nothing received (trade), nothing received or
+    pushed (streams). A ``?max_active_time=`` on the URL replaces it for that connection."""
+    idle_check_interval: float = 30.0
+    """Check idleness on this tick (Bybit's 30 s), so the cut comes up to a tick late."""
+    subscribe_before_auth: SubscribeBeforeAuth = "reject"
+    """A private subscribe before auth: ``reject`` it, or ``accept`` it (served after auth)."""
+    unsubscribe_unknown: UnsubscribeUnknown = "success"
+    """Unsubscribing a topic the connection does not hold: ack ``success``, or an ``error``."""
+    stream_queue_bytes: int = 8 * 2**20
+    """Bytes of frames queued per stream connection; a consumer further behind is dropped."""
     max_frame_bytes: int = 2**20
     """Largest accepted frame; a bigger one closes the connection with 1009."""
     unauthenticated_code: int = 10005
@@ -94,3 +114,11 @@ class ServerConfig:
             raise ValueError("max_frame_bytes must be at least 1024")
         if self.idle_timeout <= 0 or self.recv_window_ms <= 0 or self.req_id_memory < 1:
             raise ValueError("idle_timeout, recv_window_ms and req_id_memory must be positive")
+        if not self.idle_check_interval > 0 or self.stream_queue_bytes < 1024:
+            raise ValueError(
+                "idle_check_interval must be positive and stream_queue_bytes at least 1024"
+            )
+        if self.subscribe_before_auth not in ("reject", "accept"):
+            raise ValueError("subscribe_before_auth: expected 'reject' or 'accept'")
+        if self.unsubscribe_unknown not in ("success", "error"):
+            raise ValueError("unsubscribe_unknown: expected 'success' or 'error'")

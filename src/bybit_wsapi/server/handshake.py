@@ -1,14 +1,21 @@
-"""The opening handshake's request target: the path and ``max_active_time`` (pure)."""
+"""The opening handshake's request target: which stream a path serves, and ``max_active_time``
+(pure).
+
+One port serves ``/v5/trade``, ``/v5/private`` and ``/v5/public/{spot,linear,inverse,option}``;
+any other path is refused with HTTP 404 at the handshake, as Bybit's hosts do (streams §7.1).
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from bybit_wsapi_generated.tables import API_PATH
 
-__all__ = ["MAX_ACTIVE_TIME_RANGE", "HandshakeError", "parse_max_active_time", "route"]
+from .streams_topics import PRIVATE_PATH, PUBLIC_PATHS
+
+__all__ = ["MAX_ACTIVE_TIME_RANGE", "HandshakeError", "Route", "parse_max_active_time", "route"]
 
 MAX_ACTIVE_TIME_RANGE: Final = (30.0, 600.0)
 """Allowed ``max_active_time`` in seconds (§8)."""
@@ -25,6 +32,15 @@ class HandshakeError(Exception):
         self.body = body
 
 
+class Route(NamedTuple):
+    """What a request target asks for."""
+
+    stream: str
+    """``"trade"``, ``"private"`` or a public category (``"spot"``, ``"linear"``, ...)."""
+    idle_timeout: float | None
+    """``max_active_time`` in seconds; ``None``: the server's idle timeout."""
+
+
 def parse_max_active_time(text: str) -> float:
     """``"30s"`` .. ``"600s"`` or ``"1m"`` .. ``"10m"`` in seconds, else ``ValueError``."""
     match = _DURATION.fullmatch(text)
@@ -37,15 +53,22 @@ def parse_max_active_time(text: str) -> float:
     return seconds
 
 
-def route(target: str) -> float | None:
-    """The idle timeout a request target asks for (``None``: the server's), or ``HandshakeError``."""
+_STREAMS: Final = {API_PATH: "trade", PRIVATE_PATH: "private"} | {
+    path: category for category, path in PUBLIC_PATHS.items()
+}
+
+
+def route(target: str) -> Route:
+    """The stream and idle timeout a request target asks for, or ``HandshakeError``."""
     parts = urlsplit(target)
-    if parts.path != API_PATH:
-        raise HandshakeError(404, f"Not Found: only {API_PATH} is served\n")
+    stream = _STREAMS.get(parts.path)
+    if stream is None:
+        served = ", ".join(_STREAMS)
+        raise HandshakeError(404, f"Not Found: {parts.path} is not served (only {served})\n")
     values = parse_qs(parts.query).get("max_active_time")
     if not values:
-        return None
+        return Route(stream, None)
     try:
-        return parse_max_active_time(values[-1])
+        return Route(stream, parse_max_active_time(values[-1]))
     except ValueError as exc:
         raise HandshakeError(400, f"{exc}\n") from None

@@ -151,37 +151,9 @@ class Engine:
             return auth_reply(
                 echo, RetCode.REPEAT_AUTH, "Repeat auth: already authenticated", conn_id
             )
-        if self.faults.reject_auth:
-            return auth_reply(echo, RetCode.INVALID_SIGNATURE, "Invalid sign.", conn_id)
-        args = frame.get("args")
-        if not (isinstance(args, list) and len(args) == 3):
-            got = describe(args) if "args" in frame else "nothing"
-            msg = f"args: expected [apiKey, expires, signature], got {got}"
-            return auth_reply(echo, RetCode.PARAM_ERROR, msg, conn_id)
-        api_key, expires, signature = args
-        expires_ms = milliseconds(expires)
-        if not isinstance(api_key, str):
-            msg = f"args[0] (apiKey): expected a string, got {describe(api_key)}"
-            return auth_reply(echo, RetCode.PARAM_ERROR, msg, conn_id)
-        if expires_ms is None:
-            msg = (
-                f"args[1] (expires): expected integer ms or a digit string, got {describe(expires)}"
-            )
-            return auth_reply(echo, RetCode.PARAM_ERROR, msg, conn_id)
-        if not isinstance(signature, str):
-            msg = f"args[2] (signature): expected a string, got {describe(signature)}"
-            return auth_reply(echo, RetCode.PARAM_ERROR, msg, conn_id)
-        verify = self._accounts.get(api_key)
-        if verify is None:
-            return auth_reply(echo, RetCode.TOO_MANY_SESSIONS, "API key is invalid.", conn_id)
-        if expires_ms <= now_ms:
-            msg = (
-                f"Params Error: request expired: expires[{expires_ms}] is not after "
-                f"server_timestamp[{now_ms}] (expires is in milliseconds)"
-            )
-            return auth_reply(echo, RetCode.REQUEST_EXPIRED, msg, conn_id)
-        if not (signature.isascii() and verify(auth_payload(expires_ms), signature)):
-            return auth_reply(echo, RetCode.INVALID_SIGNATURE, "Invalid sign.", conn_id)
+        code, msg, api_key = self.check_auth(frame, now_ms)
+        if api_key is None:
+            return auth_reply(echo, code, msg, conn_id)
         limit = self.config.max_connections_per_key
         if limit is not None and self._sessions_per_key[api_key] >= limit:
             msg = "Too many sessions under the same UID."
@@ -189,6 +161,45 @@ class Engine:
         session.api_key = api_key
         self._sessions_per_key[api_key] += 1
         return auth_reply(echo, RetCode.OK, "OK", conn_id)
+
+    def check_auth(self, frame: dict[str, object], now_ms: int) -> tuple[int, str, str | None]:
+        """``(retCode, retMsg, API key or None)`` of an ``auth`` frame's ``args`` (trade and
+        private streams share it): the key, ``expires`` in the future, the signature."""
+        if self.faults.reject_auth:
+            return RetCode.INVALID_SIGNATURE, "Invalid sign.", None
+        args = frame.get("args")
+        if not (isinstance(args, list) and len(args) == 3):
+            got = describe(args) if "args" in frame else "nothing"
+            return (
+                RetCode.PARAM_ERROR,
+                f"args: expected [apiKey, expires, signature], got {got}",
+                None,
+            )
+        api_key, expires, signature = args
+        expires_ms = milliseconds(expires)
+        if not isinstance(api_key, str):
+            msg = f"args[0] (apiKey): expected a string, got {describe(api_key)}"
+            return RetCode.PARAM_ERROR, msg, None
+        if expires_ms is None:
+            msg = (
+                f"args[1] (expires): expected integer ms or a digit string, got {describe(expires)}"
+            )
+            return RetCode.PARAM_ERROR, msg, None
+        if not isinstance(signature, str):
+            msg = f"args[2] (signature): expected a string, got {describe(signature)}"
+            return RetCode.PARAM_ERROR, msg, None
+        verify = self._accounts.get(api_key)
+        if verify is None:
+            return RetCode.TOO_MANY_SESSIONS, "API key is invalid.", None
+        if expires_ms <= now_ms:
+            msg = (
+                f"Params Error: request expired: expires[{expires_ms}] is not after "
+                f"server_timestamp[{now_ms}] (expires is in milliseconds)"
+            )
+            return RetCode.REQUEST_EXPIRED, msg, None
+        if not (signature.isascii() and verify(auth_payload(expires_ms), signature)):
+            return RetCode.INVALID_SIGNATURE, "Invalid sign.", None
+        return RetCode.OK, "OK", api_key
 
     def _order(
         self, session: Session, op: Operation, frame: dict[str, object], now_ms: int

@@ -47,6 +47,11 @@ class ServerThread:
         return self.server.url
 
     @property
+    def base_url(self) -> str:
+        """``ws://HOST:PORT``: append ``/v5/private`` or ``/v5/public/{category}``."""
+        return self.server.base_url
+
+    @property
     def faults(self) -> Faults:
         """The server's live fault switches."""
         return self.server.faults
@@ -58,8 +63,13 @@ class ServerThread:
 
     @property
     def connection_count(self) -> int:
-        """Open client connections."""
+        """Open trade connections."""
         return self._call(lambda: self.server.connection_count)
+
+    @property
+    def stream_connection_count(self) -> int:
+        """Open stream connections."""
+        return self._call(lambda: self.server.stream_connection_count)
 
     def orders(self, api_key: str) -> list[dict[str, object]]:
         """A snapshot of the account's orders."""
@@ -76,9 +86,17 @@ class ServerThread:
         """Block until exactly ``count`` client connections are open."""
         self._run(self.server.wait_connections(count))
 
+    def wait_stream_connections(self, count: int) -> None:
+        """Block until exactly ``count`` stream connections are open."""
+        self._run(self.server.wait_stream_connections(count))
+
     def drop_connections(self) -> None:
-        """Abort every client connection (no close frame) and wait until they are gone."""
+        """Abort every trade connection (no close frame) and wait until they are gone."""
         self._run(self.server.drop_connections())
+
+    def drop_stream_connections(self) -> None:
+        """Abort every stream connection (no close frame) and wait until they are gone."""
+        self._run(self.server.drop_stream_connections())
 
     def start(self) -> Self:
         """Start the thread and wait until the server accepts connections."""
