@@ -174,11 +174,10 @@ async def test_a_slow_consumer_is_dropped_not_buffered(caplog: pytest.LogCapture
 
 async def test_idle_stream_connections_are_closed_on_a_tick() -> None:
     config = ServerConfig(idle_timeout=0.2, idle_check_interval=0.05)
-    async with LocalServer(config) as server:
-        async with await public(server, "spot") as quiet:
-            with pytest.raises(ConnectionClosed):
-                await quiet.recv()
-            assert quiet.close_reason == "idle timeout"
+    async with LocalServer(config) as server, await public(server, "spot") as quiet:
+        with pytest.raises(ConnectionClosed):
+            await quiet.recv()
+        assert quiet.close_reason == "idle timeout"
 
 
 async def test_a_stream_that_pushes_is_not_idle() -> None:
