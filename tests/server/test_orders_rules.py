@@ -79,7 +79,6 @@ def test_create_refusals(
     "change",
     [
         {"orderType": "Market", "price": "0"},  # "Ignored for Market" (reference §6.1)
-        {"qty": "0", "reduceOnly": True, "closeOnTrigger": True},  # closes the position
         {"price": "0.5", "qty": "0.001", "triggerPrice": "31000"},
     ],
 )
@@ -89,6 +88,8 @@ def test_creates_bybit_accepts(engine: tuple[Engine, Session], change: dict[str,
 
 def test_a_zero_quantity_close_is_only_for_derivatives(engine: tuple[Engine, Session]) -> None:
     close = {**LIMIT, "qty": "0", "reduceOnly": True, "closeOnTrigger": True}
+    # Accepted as a close (no position to close here, hence 110017, not 10001).
+    assert send(engine, "order.create", close)["retCode"] == 110017
     assert send(engine, "order.create", {**close, "category": "option", "orderLinkId": "o"})[
         "retMsg"
     ] == ("qty: must be greater than 0, got '0'")

@@ -491,7 +491,9 @@ def batch_item(link_id: str, **overrides: Any) -> dict[str, Any]:
 
 async def test_batches_apply_item_by_item(ws: ClientConnection, server: LocalServer) -> None:
     await create(ws, link_id="B0")
-    request = [batch_item("B0"), batch_item("B1"), batch_item("B2", symbol="ETHUSDT")]
+    # ETHUSDT at 3000: below the simulated market (3500), so it rests instead of filling.
+    eth = batch_item("B2", symbol="ETHUSDT", price="3000")
+    request = [batch_item("B0"), batch_item("B1"), eth]
     reply = await call(
         ws, order_frame("order.create-batch", {"category": "linear", "request": request})
     )

@@ -1,6 +1,7 @@
 """One account's orders: create, amend and cancel (pure: the caller passes the time).
 
-Orders never fill: a created order stays ``New`` until it is cancelled. Codes follow the
+This module only keeps the records; the account (``server.account``) fills them and sets
+their status. Codes follow the
 protocol reference §9; spot has its own codes for a duplicate ``orderLinkId`` and an unknown
 order. :func:`create_problem` and :func:`amend_problem` refuse what Bybit refuses once the
 parameters have the right types (a Limit without a price, a quantity or price that is not
@@ -31,6 +32,9 @@ _IDENTITY_KEYS: Final = frozenset((CATEGORY, SYMBOL, ORDER_ID, ORDER_LINK_ID))
 STATUS: Final = "status"
 NEW: Final = "New"
 CANCELLED: Final = "Cancelled"
+OPEN: Final = frozenset((NEW, "PartiallyFilled", "Untriggered"))
+"""Statuses an amend or a cancel applies to."""
+_CANCELLED: Final = frozenset((CANCELLED, "PartiallyFilledCanceled", "Deactivated", "Rejected"))
 
 _SPOT: Final = "spot"
 _POSITIVE_FIELDS: Final = ("qty", "price", "triggerPrice")
@@ -167,16 +171,24 @@ class OrderBook:
             return self.amend(category, params, now_ms)
         return self.cancel(category, params, now_ms)
 
-    def create(self, category: str, params: Mapping[str, object], now_ms: int) -> Outcome:
-        """A new ``New`` order; ``orderLinkId`` must be new to the account."""
-        link = params.get(ORDER_LINK_ID)
-        link_id = link if isinstance(link, str) else ""
+    def refuse_create(self, category: str, params: Mapping[str, object]) -> Outcome | None:
+        """The failure :meth:`create` would return for these params, else ``None``."""
         problem = create_problem(category, params)
         if problem is not None:
             return _failure(RetCode.PARAM_ERROR, params, problem)
-        if link_id and link_id in self._by_link_id:
+        link = params.get(ORDER_LINK_ID)
+        if isinstance(link, str) and link and link in self._by_link_id:
             duplicate = RetCode.SPOT_DUPLICATE_ORDER_LINK_ID if category == _SPOT else None
             return _failure(duplicate or RetCode.DUPLICATE_ORDER_LINK_ID, params)
+        return None
+
+    def create(self, category: str, params: Mapping[str, object], now_ms: int) -> Outcome:
+        """A new ``New`` order; ``orderLinkId`` must be new to the account."""
+        refused = self.refuse_create(category, params)
+        if refused is not None:
+            return refused
+        link = params.get(ORDER_LINK_ID)
+        link_id = link if isinstance(link, str) else ""
         order_id = self._new_order_id()
         now = str(now_ms)
         order: dict[str, object] = {"price": "", **params}
@@ -191,11 +203,11 @@ class OrderBook:
         return Outcome(0, "OK", order_id, link_id, now_ms)
 
     def amend(self, category: str, params: Mapping[str, object], now_ms: int) -> Outcome:
-        """Update the given fields of a ``New`` order."""
-        order = self._find(category, params)
+        """Update the given fields of an open order."""
+        order = self.find(category, params)
         if order is None:
             return _failure(_not_found(category), params)
-        if order[STATUS] != NEW:
+        if order[STATUS] not in OPEN:
             return _failure(RetCode.ORDER_COMPLETED_OR_CANCELLED, params)
         problem = amend_problem(order, params)
         if problem is not None:
@@ -207,12 +219,14 @@ class OrderBook:
         return _success(order)
 
     def cancel(self, category: str, params: Mapping[str, object], now_ms: int) -> Outcome:
-        """Cancel a ``New`` order."""
-        order = self._find(category, params)
+        """Cancel an open order (110010 if it was cancelled already, 110008 if it filled)."""
+        order = self.find(category, params)
         if order is None:
             return _failure(_not_found(category), params)
-        if order[STATUS] != NEW:
+        if order[STATUS] in _CANCELLED:
             return _failure(RetCode.ORDER_ALREADY_CANCELLED, params)
+        if order[STATUS] not in OPEN:
+            return _failure(RetCode.ORDER_COMPLETED_OR_CANCELLED, params)
         order[STATUS] = CANCELLED
         order["updatedTime"] = str(now_ms)
         return _success(order)
@@ -221,8 +235,13 @@ class OrderBook:
         """Copies of every order, oldest first."""
         return [dict(order) for order in self._by_id.values()]
 
-    def _find(self, category: str, params: Mapping[str, object]) -> dict[str, object] | None:
-        # orderId wins when both are sent; an empty string counts as not sent.
+    def record(self, order_id: str) -> dict[str, object]:
+        """The live record of an order (not a copy)."""
+        return self._by_id[order_id]
+
+    def find(self, category: str, params: Mapping[str, object]) -> dict[str, object] | None:
+        """The live record ``params`` names (``orderId`` wins over ``orderLinkId``; an empty
+        string counts as not sent; category and symbol must match), else ``None``."""
         order_id = params.get(ORDER_ID)
         if not (isinstance(order_id, str) and order_id):
             link = params.get(ORDER_LINK_ID)

@@ -9,7 +9,7 @@ the account's orders. Pure: the caller passes the time.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from bybit_wsapi_generated.tables import (
@@ -22,10 +22,12 @@ from bybit_wsapi_generated.tables import (
 
 from bybit_wsapi.retcodes import RetCode
 
+from .account import Account, AccountConfig
 from .config import ServerConfig
 from .faults import ErrorShape, Faults
 from .frames import op_reply, reshape_error
-from .orders import ORDER_ID, ORDER_LINK_ID, SYMBOL, Action, OrderBook, Outcome
+from .market import Market, Push
+from .orders import ORDER_ID, ORDER_LINK_ID, SYMBOL, Action, Outcome
 from .ratelimit import resolve_limit
 from .validation import ParamsValidator, describe
 
@@ -115,10 +117,17 @@ class Pending:
     header: dict[str, str] | None
     granted: int
     """How many leading batch items fit the rate limit."""
+    pushes: list[Push] = field(default_factory=list)
+    """What ``apply()`` caused on the private (and public) streams, in order."""
 
     def apply(self, now_ms: int) -> dict[str, object]:
-        """Apply the op to the account's orders and build its reply."""
+        """Apply the op to the account, fill ``pushes``, and build its reply."""
         return self.trading.apply(self, now_ms)
+
+    @property
+    def ack_first(self) -> bool:
+        """Send the reply before ``pushes`` (``AccountConfig.ack_first``)."""
+        return self.trading.accounts[self.api_key].config.ack_first
 
 
 class Trading:
@@ -130,20 +139,29 @@ class Trading:
         faults: Faults,
         validator: ParamsValidator,
         operation_rules: Mapping[str, OperationRule] = OPERATION_RULES,
+        *,
+        market: Market | None = None,
+        account_config: AccountConfig | None = None,
     ) -> None:
+        seed = config.seed if config.seed is not None else 0
+        self.market = market if market is not None else Market(seed=seed)
+        """The simulated market every account trades against."""
+        self.accounts = {
+            key: Account(key, self.market, account_config, seed) for key in config.accounts
+        }
+        """API key -> its account."""
         self.faults = faults
         self.validator = validator
         """Compiled from the same object rules as ``operation_rules``."""
         self.operations = operations(config.rate_limits, operation_rules, validator.object_rules)
         self._per_request_batch = config.per_request_batch_categories
-        self._books: dict[str, OrderBook] = {key: OrderBook() for key in config.accounts}
 
     def orders(self, api_key: str) -> list[dict[str, object]]:
         """Copies of ``api_key``'s orders, oldest first."""
-        book = self._books.get(api_key)
-        if book is None:
+        account = self.accounts.get(api_key)
+        if account is None:
             raise KeyError(f"no account with API key {api_key!r}")
-        return book.orders()
+        return account.orders()
 
     def category(
         self, op: Operation, params: dict[str, object]
@@ -220,10 +238,12 @@ class Trading:
         req_id, header, conn_id = pending.req_id, pending.header, pending.conn_id
         if action is None:
             return op_reply(req_id, 0, _MSG_NOT_SIMULATED, op.name, conn_id, header=header)
-        book = self._books[pending.api_key]
+        account = self.accounts[pending.api_key]
+        pushes = pending.pushes
         category = pending.category or ""
         if op.batch_items is None:
-            outcome = book.apply(action, category, pending.params, now_ms)
+            outcome, caused = account.apply(action, category, pending.params, now_ms)
+            pushes += caused
             if outcome.code:
                 shape = self.faults.error_shape
                 code, msg = outcome.code, outcome.msg
@@ -236,7 +256,8 @@ class Trading:
         assert isinstance(items, list)
         for index, item in enumerate(items):
             if index < pending.granted:
-                outcome = book.apply(action, category, item, now_ms)
+                outcome, caused = account.apply(action, category, item, now_ms)
+                pushes += caused
             else:
                 link = item.get(ORDER_LINK_ID)
                 link_id = link if isinstance(link, str) else ""
