@@ -305,3 +305,25 @@ async def test_no_rsa_key_passphrase_or_signature_anywhere(
             secrets += [line for line in body if line and ":" not in line]
     leaked = [s for s in secrets if s in blob]
     assert leaked == []
+
+
+@pytest.mark.anyio
+async def test_close_during_a_hung_hook_settles_everything(
+    make: Callable[..., WebsocketAPIClient],
+) -> None:
+    entered = asyncio.Event()
+
+    async def stuck_vault(payload: str) -> str:
+        entered.set()
+        await asyncio.Event().wait()
+        return "never"
+
+    client = make(DEMO_API_KEY, sign=stuck_vault)  # hook timeout 2.5 s: close comes first
+    pending = asyncio.ensure_future(client.submit_new_order(order("never")))
+    connecting = asyncio.ensure_future(client.connect())
+    await entered.wait()
+    await client.close()
+    for call in (pending, connecting):
+        with pytest.raises(BybitWSError, match="closed"):
+            await call
+    assert bybit_tasks() == []

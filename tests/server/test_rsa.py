@@ -26,7 +26,7 @@ from bybit_wsapi.server.cli import add_arguments, config_from_args
 from bybit_wsapi.server.thread import ServerThread
 
 from ..rsa_keys import key_pair, other_key_pair
-from .helpers import call, limit_order, now_ms, open_ws, order_frame
+from .helpers import call, limit_order, now_ms, open_ws, order_frame, recv_json
 
 RSA_KEY = "rsa-account-key"
 
@@ -180,3 +180,22 @@ async def test_the_pytest_fixture_serves_an_rsa_account(
         reply = await call(ws, rsa_auth(lambda expires: rsa_signature(private, expires)))
         assert reply["retCode"] == 0, reply
         assert (await call(ws, order_frame("order.create", limit_order())))["retCode"] == 0
+
+
+@pytest.mark.anyio
+async def test_an_rsa_account_authenticates_on_the_private_stream() -> None:
+    private = key_pair().private_pem
+    wrong = other_key_pair().private_pem
+    async with (
+        LocalServer(both_kinds()) as server,
+        await open_ws(server.base_url + "/v5/private") as ws,
+    ):
+        refused = await call(ws, rsa_auth(lambda expires: rsa_signature(wrong, expires)))
+        assert refused["success"] is False
+        reply = await call(ws, rsa_auth(lambda expires: rsa_signature(private, expires)))
+        assert reply["success"] is True, reply
+        subscribed = await call(ws, {"op": "subscribe", "args": ["order"]})
+        assert subscribed["success"] is True, subscribed
+        message = {"id": "1", "topic": "order", "creationTime": 1, "data": [{"orderId": "x"}]}
+        assert server.hub.publish_private(RSA_KEY, "order", "linear", message) == 1
+        assert (await recv_json(ws))["data"] == [{"orderId": "x"}]
