@@ -3,8 +3,8 @@
 :meth:`ClientFramer.feed` parses what the server sent and returns the complete messages (text,
 or binary decoded as UTF-8) in order, then a :class:`Closed` if the session ended in that data.
 Pings are answered and a peer's close is echoed through :attr:`ClientFramer.outgoing`, which the
-owner of the socket writes after each ``feed``. Outgoing frames are masked with a fresh key from
-``os.urandom``. No extension is negotiated, so reserved bits are errors. Limits: a message may
+owner of the socket writes after each ``feed``. Outgoing frames are masked, each with a fresh key
+from ``os.urandom`` (drawn 4 KiB at a time). No extension is negotiated, so reserved bits are errors. Limits: a message may
 not exceed ``max_message_bytes`` across its fragments (checked from each frame header, before the
 payload is buffered), so the buffer holds at most one such message and one frame header.
 
@@ -52,8 +52,8 @@ def apply_mask(data: bytes, mask: bytes) -> bytes:
     size = len(data)
     if not size:
         return b""
-    key = int.from_bytes(mask * (size // 4 + 1), "little") & ((1 << (size * 8)) - 1)
-    return (int.from_bytes(data, "little") ^ key).to_bytes(size, "little")
+    key = int.from_bytes((mask * (size // 4 + 1))[:size])
+    return (int.from_bytes(data) ^ key).to_bytes(size)
 
 
 def encode_frame(opcode: int, payload: bytes, mask: bytes) -> bytes:
@@ -94,16 +94,33 @@ class ClientFramer:
         self._opcode: int | None = None
         """The opcode of the fragmented message under way, if any."""
         self._size = 0
+        self._keys = b""
+        """Random bytes from ``os.urandom``, drawn in bulk and used 4 at a time as masking keys."""
+        self._key_pos = 0
 
     # -- sending ---------------------------------------------------------------------------------
 
     def encode_texts(self, texts: Sequence[str]) -> bytes:
         """Text frames for ``texts``, in order, as one buffer."""
-        keys = os.urandom(4 * len(texts))
+        if len(texts) == 1:
+            return encode_frame(OP_TEXT, texts[0].encode(), self._mask_keys(1))
+        keys = self._mask_keys(len(texts))
         return b"".join(
-            encode_frame(OP_TEXT, text.encode(), keys[4 * i : 4 * i + 4])
-            for i, text in enumerate(texts)
+            [
+                encode_frame(OP_TEXT, text.encode(), keys[4 * i : 4 * i + 4])
+                for i, text in enumerate(texts)
+            ]
         )
+
+    def _mask_keys(self, count: int) -> bytes:
+        """``count`` fresh 4-byte masking keys, concatenated."""
+        size = 4 * count
+        start = self._key_pos
+        if start + size > len(self._keys):
+            self._keys = os.urandom(max(4096, size))
+            start = 0
+        self._key_pos = start + size
+        return self._keys[start : start + size]
 
     def close(self, code: int = 1000, reason: str = "") -> bytes:
         """Our close frame (then wait for the peer's); ``b""`` once a close was sent or seen."""
@@ -111,7 +128,7 @@ class ClientFramer:
             return b""
         self.state = State.CLOSING
         payload = code.to_bytes(2, "big") + reason.encode()[:123]
-        return encode_frame(OP_CLOSE, payload, os.urandom(4))
+        return encode_frame(OP_CLOSE, payload, self._mask_keys(1))
 
     # -- receiving -------------------------------------------------------------------------------
 
@@ -238,7 +255,7 @@ class ClientFramer:
         """Handle a control frame; True if it closed the session."""
         if opcode == OP_PING:
             if self.state is State.OPEN:
-                self.outgoing += encode_frame(OP_PONG, payload, os.urandom(4))
+                self.outgoing += encode_frame(OP_PONG, payload, self._mask_keys(1))
             return False
         if opcode == OP_PONG:
             return False
@@ -253,7 +270,7 @@ class ClientFramer:
             raise _FailError(INVALID_DATA, "a close reason was not valid UTF-8") from None
         if self.state is State.OPEN:
             echo = b"" if code == NO_STATUS else code.to_bytes(2, "big")
-            self.outgoing += encode_frame(OP_CLOSE, echo, os.urandom(4))
+            self.outgoing += encode_frame(OP_CLOSE, echo, self._mask_keys(1))
         self.state = State.CLOSED
         events.append(Closed(code, reason, by_peer=True))
         return True
@@ -262,7 +279,7 @@ class ClientFramer:
         """Fail the connection: our close frame goes out, nothing more is parsed."""
         if self.state is State.OPEN:
             self.outgoing += encode_frame(
-                OP_CLOSE, code.to_bytes(2, "big") + reason.encode()[:123], os.urandom(4)
+                OP_CLOSE, code.to_bytes(2, "big") + reason.encode()[:123], self._mask_keys(1)
             )
         self.state = State.CLOSED
         self._buffer.clear()

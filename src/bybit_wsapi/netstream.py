@@ -17,7 +17,7 @@ import asyncio
 import socket
 import ssl
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import Any, cast
 
 import httpcore
 import httpx
@@ -46,8 +46,7 @@ class WireProtocol(asyncio.Protocol):
         self._drain_waiters: list[asyncio.Future[None]] = []
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's are not subclasses
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -172,7 +171,7 @@ class WireStream(httpcore.AsyncNetworkStream):
         except (OSError, ssl.SSLError) as exc:
             self.transport.abort()
             raise httpcore.ConnectError(str(exc)) from exc
-        assert isinstance(transport, asyncio.Transport)
+        assert transport is not None
         self.protocol.transport = transport
         return WireStream(transport, self.protocol)
 

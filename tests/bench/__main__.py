@@ -1,10 +1,15 @@
 """``python -m tests.bench [--quick]``: the client benchmark behind ``make bench``.
 
 Starts the local server once, in its own process (``bybit-wsapi serve --no-rate-limit``), plus a
-second one that holds every reply back (``--delay-ms``) for the memory figure. Each measured
-client runs in its own fresh subprocess, one at a time (``runner.py``; ``node_client.cjs`` for the
-Node SDK, installed into ~/.cache/bybit-wsapi-bench). Prints a table per figure and one ratio line
-per figure, and writes the same as JSON to tests/bench/results.json. It reports; it asserts nothing.
+second one that holds every reply back (``--delay-ms``) for the memory figure, and a third over
+``wss://`` (``tls_server.py``: a certificate from a CA made at run time) for the TLS round trips.
+Each measured client runs in its own fresh subprocess, one at a time (``runner.py``;
+``node_client.cjs`` for the Node SDK, installed into ~/.cache/bybit-wsapi-bench). Ours runs as
+shipped (the fast session), on the plain httpx-ws session, and on uvloop. Round trips go in rounds,
+the clients taking turns; each round's p50 is divided by raw ``websockets``' in the same round, and
+the median ratio over rounds is reported with its range. Prints a table per figure and one ratio
+line per figure, and writes the same as JSON to tests/bench/results.json. It reports; it asserts
+nothing.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ NODE_CACHE: Final = Path.home() / ".cache" / "bybit-wsapi-bench"
 
 CLIENTS: Final = {
     "ws_api": "ours: WebsocketAPIClient",
+    "ws_api_plain": "ours, plain httpx-ws session",
+    "ws_api_uvloop": "ours on uvloop",
     "ws_client": "ours: WebsocketClient",
     "websockets": "floor: raw websockets",
     "httpx_ws": "floor: raw httpx-ws",
@@ -46,6 +53,13 @@ CLIENTS: Final = {
 }
 OURS: Final = "ws_api"
 FLOORS: Final = ("websockets", "httpx_ws")
+VARIANTS: Final = {
+    "ws_api_plain": ("ws_api", {"BYBIT_WSAPI_TRANSPORT": "plain"}, "asyncio"),
+    "ws_api_uvloop": ("ws_api", {}, "uvloop"),
+}
+"""Client name -> (the runner's client, extra environment, event loop)."""
+ONE_OFF: Final = tuple(c for c in CLIENTS if c not in VARIANTS)
+"""The clients of the cold start and memory figures (not the variants)."""
 IMPORTS: Final = {
     "bare interpreter": "pass",
     "bybit_wsapi": "import bybit_wsapi",
@@ -60,7 +74,7 @@ Result = dict[str, Any]
 @dataclasses.dataclass(frozen=True)
 class Settings:
     n: int = 3000
-    rtt_rounds: int = 3
+    rtt_rounds: int = 5
     warmup: int = 300
     inflight: int = 1000
     rounds: int = 3
@@ -76,7 +90,7 @@ class Settings:
 
 QUICK: Final = Settings(
     n=500,
-    rtt_rounds=1,
+    rtt_rounds=2,
     warmup=100,
     rounds=1,
     cold_runs=2,
@@ -85,14 +99,23 @@ QUICK: Final = Settings(
 )
 
 
-class Server:
-    """``bybit-wsapi serve`` in its own process; its one stdout line is the URL."""
+SERVE: Final = (sys.executable, "-m", "bybit_wsapi", "serve", "--no-rate-limit", "--port", "0")
 
-    def __init__(self, log: Path, *flags: str) -> None:
-        command = [sys.executable, "-m", "bybit_wsapi", "serve", "--no-rate-limit", "--port", "0"]
+
+TLS_SERVE: Final = (sys.executable, "-m", "tests.bench.tls_server")
+WSS_CLIENTS: Final = [c for c in CLIENTS if c != "ws_client"]
+"""The clients of the wss:// round trip."""
+
+
+class Server:
+    """A local server in its own process; its one stdout line is the URL."""
+
+    def __init__(self, log: Path, *flags: str, command: Sequence[str] = SERVE) -> None:
+        if command == SERVE:
+            flags = ("--log-level", "WARNING", *flags)
         with log.open("w") as stderr:
             self.process = subprocess.Popen(
-                [*command, "--log-level", "WARNING", *flags],
+                [*command, *flags],
                 cwd=ROOT,
                 stdout=subprocess.PIPE,
                 stderr=stderr,
@@ -100,7 +123,7 @@ class Server:
             )
         assert self.process.stdout is not None
         self.url = self.process.stdout.readline().strip()
-        if not self.url.startswith("ws://"):
+        if not self.url.startswith(("ws://", "wss://")):
             self.stop()
             sys.exit(f"the local server did not start: see {log}")
         self.pid = self.process.pid
@@ -116,11 +139,15 @@ class Bench:
         self.node = node
         """Why the Node SDK is skipped, or None when it runs."""
 
-    def run(self, client: str, scenario: str, **spec: Any) -> Result:
+    def run(
+        self, client: str, scenario: str, env: dict[str, str] | None = None, **spec: Any
+    ) -> Result:
         """One scenario in a fresh process: its JSON result, or ``{"error": ...}``."""
         if client == "node" and self.node is not None:
             return {"error": self.node}
-        spec |= {"client": client, "scenario": scenario, "key": DEMO_API_KEY}
+        label = CLIENTS[client]
+        client, extra_env, loop = VARIANTS.get(client, (client, {}, "asyncio"))
+        spec |= {"client": client, "scenario": scenario, "key": DEMO_API_KEY, "loop": loop}
         spec |= {"secret": DEMO_API_SECRET, "clk_tck": os.sysconf("SC_CLK_TCK")}
         if client == "node":
             spec["node_modules"] = str(NODE_CACHE / "node_modules")
@@ -129,11 +156,17 @@ class Bench:
             command = [sys.executable, "-m", "tests.bench.runner", json.dumps(spec)]
         started = time.perf_counter()
         done = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+            command,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+            env=os.environ | extra_env | (env or {}),
         )
         lines = done.stdout.strip().splitlines()
         took = time.perf_counter() - started
-        print(f"  {scenario:<10} {CLIENTS[client]:<34} {took:5.1f} s", file=sys.stderr)
+        print(f"  {scenario:<10} {label:<34} {took:5.1f} s", file=sys.stderr)
         if done.returncode != 0 or not lines:
             error = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
             print(f"    failed: {error}", file=sys.stderr)
@@ -141,14 +174,19 @@ class Bench:
         result: Result = json.loads(lines[-1])
         return result
 
-    def rtt(self, url: str, pid: int) -> dict[str, Result]:
-        """Rounds of fresh processes, the clients taking turns, so drift hits all alike."""
-        runs: dict[str, list[Result]] = {client: [] for client in CLIENTS}
+    def rtt(
+        self, url: str, pid: int, clients: Sequence[str], env: dict[str, str] | None = None
+    ) -> dict[str, Result]:
+        """Rounds of fresh processes, the clients taking turns, so drift hits all alike.
+
+        Each client's ``round_ratios`` are its p50 over raw websockets' p50 in the same round.
+        """
+        runs: dict[str, list[Result]] = {client: [] for client in clients}
         n = self.s.n // self.s.rtt_rounds
         for _ in range(self.s.rtt_rounds):
-            for client in CLIENTS:
+            for client in clients:
                 runs[client].append(
-                    self.run(client, "rtt", url=url, server_pid=pid, n=n, warmup=self.s.warmup)
+                    self.run(client, "rtt", env, url=url, server_pid=pid, n=n, warmup=self.s.warmup)
                 )
         out = {}
         for client, results in runs.items():
@@ -161,6 +199,13 @@ class Bench:
             out[client] = {
                 key: sum(r[key] for r in good) for key in ("requests", "lost", "seconds", "cpu_s")
             } | {"p50": cuts[49], "p90": cuts[89], "p99": cuts[98], "max": max(samples)}
+            out[client]["round_p50"] = [statistics.median(r["rtt_us"]) for r in good]
+        floor = out.get("websockets", {}).get("round_p50")
+        for result in out.values():
+            if floor and "round_p50" in result:
+                result["round_ratios"] = [
+                    p / f for p, f in zip(result["round_p50"], floor, strict=True)
+                ]
         return out
 
     def throughput(self, url: str, pid: int) -> dict[str, dict[int, Result]]:
@@ -185,7 +230,7 @@ class Bench:
     def cold(self, url: str) -> dict[str, dict[str, Result]]:
         """Median over fresh processes: ``lazy`` (the first call connects), ``connect`` first."""
         out: dict[str, dict[str, Result]] = {}
-        for client in CLIENTS:
+        for client in ONE_OFF:
             out[client] = {}
             modes = (
                 ("lazy", "connect") if client in ("ws_api", "ws_client", "node") else ("connect",)
@@ -207,7 +252,7 @@ class Bench:
     def memory(self, url: str) -> dict[str, Result]:
         return {
             client: self.run(client, "memory", url=url, inflight=self.s.memory_inflight)
-            for client in CLIENTS
+            for client in ONE_OFF
         }
 
     def capacity(self, url: str, pid: int) -> Result:
@@ -293,6 +338,8 @@ def ratios(metric: dict[str, float | None]) -> dict[str, float | None]:
         "ours/raw httpx-ws": ratio(ours, metric.get("httpx_ws")),
         "pybit/ours": ratio(metric.get("pybit"), ours),
         "node/ours": ratio(metric.get("node"), ours),
+        "ours plain session/ours": ratio(metric.get("ws_api_plain"), ours),
+        "ours uvloop/ours": ratio(metric.get("ws_api_uvloop"), ours),
     }
 
 
@@ -303,42 +350,60 @@ def judge(value: float | None, limit: float, at_most: bool) -> str:
     return f"{value:.2f}x ({'met' if met else 'NOT met'})"
 
 
-def targets(rtt: dict[str, float | None], tps: Sequence[dict[str, float | None]]) -> dict[str, str]:
-    """Where we stand against the lead's targets, from the p50 and throughput ratios."""
-    out = {"rtt p50 <= 1.10x raw httpx-ws": judge(rtt["ours/raw httpx-ws"], 1.10, True)}
-    for tp, name in zip(tps, ("1 conn", "several conns"), strict=True):
-        out[f"throughput {name} >= 0.85x raw httpx-ws"] = judge(
-            tp["ours/raw httpx-ws"], 0.85, False
-        )
-    for peer in ("pybit", "node"):
-        slower = [rtt[f"{peer}/ours"]] + [
-            1 / v if v else None for v in (tp[f"{peer}/ours"] for tp in tps)
-        ]
-        out[f"faster than {peer} (rtt, throughput 1 conn, several conns)"] = ", ".join(
-            "unknown" if v is None else ("yes" if v > 1 else "NO") for v in slower
-        )
+def spread(values: Sequence[float] | None) -> str:
+    """``median (min-max)`` of per-round ratios."""
+    if not values:
+        return "-"
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def round_ratio(r: Result) -> float | None:
+    values = r.get("round_ratios")
+    return statistics.median(values) if values else None
+
+
+def targets(
+    rtt: dict[str, Result], rtt_wss: dict[str, Result], cpu: dict[str, float | None]
+) -> dict[str, str]:
+    """Where we stand against the goals: per-round p50 ratios, pipelined CPU per request."""
+    out = {}
+    for name, figure in (("ws", rtt), ("wss", rtt_wss)):
+        ours = round_ratio(figure[OURS])
+        out[f"{name} rtt p50 <= 1.05x raw websockets"] = judge(ours, 1.05, True)
+        for peer in ("pybit", "node"):
+            theirs = round_ratio(figure.get(peer, {}))
+            out[f"{name} rtt p50 below {peer}"] = (
+                "unknown"
+                if ours is None or theirs is None
+                else f"{'yes' if ours < theirs else 'NO'} ({ours:.2f}x vs {theirs:.2f}x)"
+            )
+    out["CPU per pipelined request <= Node SDK"] = judge(ratio(cpu[OURS], cpu["node"]), 1.0, True)
     return out
 
 
 def report(s: Settings, f: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     """The tables and the ratio lines, and the ratios and targets as data."""
-    rtt, tp, cold, mem, cap, start = (
-        f[k] for k in ("rtt", "throughput", "cold", "memory", "capacity", "startup")
+    rtt, rtt_wss, tp, cold, mem, cap, start = (
+        f[k] for k in ("rtt", "rtt_wss", "throughput", "cold", "memory", "capacity", "startup")
     )
     many = s.conns
-    lines = table(
-        f"1. Round trip, order.create send -> matched ack, sequential: N={s.n} in "
-        f"{s.rtt_rounds} fresh processes taking turns, each after {s.warmup} warm-up (µs)",
-        ["client", "p50", "p90", "p99", "max", "lost", "client CPU µs/req"],
-        [
+    lines = []
+    for number, scheme, figure in (("1", "ws://", rtt), ("1b", "wss://", rtt_wss)):
+        lines += table(
+            f"{number}. Round trip over {scheme}, order.create send -> matched ack, sequential: "
+            f"N={s.n} in {s.rtt_rounds} fresh processes taking turns, each after {s.warmup} "
+            "warm-up (µs); per round, p50 / raw websockets' p50: median (min-max)",
+            ["client", "p50", "p90", "p99", "max", "lost", "CPU µs/req", "p50 / websockets"],
             [
-                CLIENTS[c],
-                *(fmt(r.get(k)) for k in ("p50", "p90", "p99", "max", "lost")),
-                fmt(cpu_us(r)),
-            ]
-            for c, r in rtt.items()
-        ],
-    )
+                [
+                    CLIENTS[c],
+                    *(fmt(r.get(k)) for k in ("p50", "p90", "p99", "max", "lost")),
+                    fmt(cpu_us(r)),
+                    spread(r.get("round_ratios")),
+                ]
+                for c, r in figure.items()
+            ],
+        )
     lines += table(
         f"2. Throughput: bursts of {s.inflight} order.create in flight per connection, "
         f"{s.rounds} rounds after 1 warm-up (req/s); {many} conns = {many} clients in one process",
@@ -380,7 +445,7 @@ def report(s: Settings, f: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
                 fmt(m["rss_delta_kib"] / 1024, 1) if "rss_delta_kib" in m else "-",
                 fmt(m["rss_delta_kib"] * 1024 / m["requests"]) if "rss_delta_kib" in m else "-",
             ]
-            for c, m in mem.items()
+            for c, m in ((c, mem.get(c, {})) for c in CLIENTS)
         ],
     )
     lines += [
@@ -403,8 +468,13 @@ def report(s: Settings, f: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
 
     imports = {c: start[c] - bare for c in ("httpx_ws", "websockets", "pybit")}
     data = {
-        "1. rtt p50 (lower is better)": ratios(metric(rtt, "p50")),
+        "1. rtt p50, median of per-round ratios (lower is better)": ratios(
+            {c: round_ratio(r) for c, r in rtt.items()}
+        ),
         "1. rtt p99": ratios(metric(rtt, "p99")),
+        "1b. wss rtt p50, median of per-round ratios": ratios(
+            {c: round_ratio(r) for c, r in rtt_wss.items()}
+        ),
         "2. throughput 1 conn (higher is better)": ratios(
             {c: r[1].get("rps") for c, r in tp.items()}
         ),
@@ -424,7 +494,7 @@ def report(s: Settings, f: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
         f"{name}: " + ", ".join(f"{k} {fmt(v, 2)}x" for k, v in values.items())
         for name, values in data.items()
     ]
-    goals = targets(data["1. rtt p50 (lower is better)"], [data[k] for k in list(data)[2:4]])
+    goals = targets(rtt, rtt_wss, {c: cpu_us(r[1]) for c, r in tp.items()})
     lines += ["Targets: " + "; ".join(f"{k}: {v}" for k, v in goals.items())]
     return lines, {"ratios": data, "targets": goals}
 
@@ -493,10 +563,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bybit-wsapi-bench-") as scratch:
         server = Server(Path(scratch) / "server.log")
         delayed = Server(Path(scratch) / "delayed.log", "--delay-ms", str(settings.delay_ms))
-        print(f"server {server.url} (pid {server.pid}), delayed {delayed.url}", file=sys.stderr)
+        ca = str(Path(scratch) / "ca.pem")
+        tls = Server(Path(scratch) / "tls.log", ca, command=TLS_SERVE)
+        trust = {"SSL_CERT_FILE": ca, "WEBSOCKET_CLIENT_CA_BUNDLE": ca, "NODE_EXTRA_CA_CERTS": ca}
+        print(
+            f"server {server.url} (pid {server.pid}), delayed {delayed.url}, tls {tls.url}",
+            file=sys.stderr,
+        )
         try:
             figures = {
-                "rtt": bench.rtt(server.url, server.pid),
+                "rtt": bench.rtt(server.url, server.pid, list(CLIENTS)),
+                "rtt_wss": bench.rtt(tls.url, tls.pid, WSS_CLIENTS, env=trust),
                 "throughput": bench.throughput(server.url, server.pid),
                 "cold": bench.cold(server.url),
                 "memory": bench.memory(delayed.url),
@@ -506,6 +583,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             server.stop()
             delayed.stop()
+            tls.stop()
     lines, summary = report(settings, figures)
     header = (
         f"bybit-wsapi benchmark: {info['nproc']} x {info['cpu']}, Python {info['python']}, "
@@ -515,7 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join([header, *lines]))
     errors = {
         f"{figure} {client}": r["error"]
-        for figure in ("rtt", "memory")
+        for figure in ("rtt", "rtt_wss", "memory")
         for client, r in figures[figure].items()
         if "error" in r
     }

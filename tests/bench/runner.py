@@ -436,7 +436,13 @@ SCENARIOS: Final = {
 
 def main() -> None:
     spec: Spec = json.loads(sys.argv[1])
-    result = asyncio.run(SCENARIOS[spec["scenario"]](spec))
+    scenario = SCENARIOS[spec["scenario"]](spec)
+    if spec.get("loop") == "uvloop":
+        import uvloop
+
+        result = uvloop.run(scenario)
+    else:
+        result = asyncio.run(scenario)
     print(json.dumps(result))
 
 

@@ -180,7 +180,9 @@ async def tls_peer(ca: trustme.CA) -> AsyncIterator[Callable[[Script], Awaitable
     servers: list[ws_server.Server] = []
 
     async def start(script: Script) -> str:
-        server = await ws_server.serve(script, "127.0.0.1", 0, ssl=context, compression=None)
+        server = await ws_server.serve(
+            script, "127.0.0.1", 0, ssl=context, compression=None, max_size=None
+        )
         servers.append(server)
         return f"wss://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
 
@@ -340,3 +342,36 @@ async def test_an_environment_proxy_is_honoured_by_taking_the_plain_path(
     session = await connect(url, [])  # without it, the same URL works
     assert isinstance(session, FastSession)
     await session.close()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", [("asyncio", {"use_uvloop": True})], ids=["uvloop"])
+@pytest.mark.parametrize("scheme", ["ws", "wss"])
+async def test_the_fast_session_works_on_uvloop(
+    monkeypatch: pytest.MonkeyPatch,
+    ca: trustme.CA,
+    peer: Callable[[Script], Awaitable[str]],
+    tls_peer: Callable[[Script], Awaitable[str]],
+    scheme: str,
+) -> None:
+    import uvloop
+
+    assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
+    monkeypatch.setenv(TRANSPORT_ENV, "fast")
+
+    async def script(ws: ws_server.ServerConnection) -> None:
+        async for message in ws:
+            await ws.send(iter([f"echo {len(message)}", ""]))
+            if len(message) == 1:
+                await ws.close(4001, "bye")
+
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    url = await (tls_peer if scheme == "wss" else peer)(script)
+    got: list[str] = []
+    session = await connect(url, got, ssl_context=context)
+    assert isinstance(session, FastSession)
+    await session.send_texts([HUGE[:5_000_000], "x"])  # over the write buffer's high-water mark
+    assert "4001" in await ended(session)
+    await session.close()
+    assert got == ["echo 5000000", "echo 1"]
