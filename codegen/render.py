@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import metadata
@@ -189,22 +190,23 @@ def check_tool_versions(pyproject: Path) -> None:
 
 
 def format_sources(sources: Mapping[str, str]) -> dict[str, str]:
-    """Format every module with the pinned ruff, so output never depends on what is on PATH."""
-    return {name: _ruff_format(source, name) for name, source in sources.items()}
-
-
-def _ruff_format(source: str, name: str) -> str:
-    command = [
-        sys.executable, "-m", "ruff", "format", "--isolated", "--quiet",
-        f"--line-length={LINE_LENGTH}", "--target-version=py311", f"--stdin-filename={name}", "-",
-    ]  # fmt: skip
-    try:
-        done = subprocess.run(command, input=source, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise GenerationError(f"cannot run ruff: {exc}") from exc
-    if done.returncode != 0:
-        raise GenerationError(f"ruff could not format {name}: {done.stderr.strip()}")
-    return done.stdout
+    """Format every module with the pinned ruff (one run), so output never depends on PATH."""
+    with tempfile.TemporaryDirectory(prefix="codegen-") as folder:
+        for name, source in sources.items():
+            (Path(folder) / name).write_text(source, encoding="utf-8", newline="\n")
+        command = [
+            sys.executable, "-m", "ruff", "format", "--isolated", "--quiet", "--no-cache",
+            f"--line-length={LINE_LENGTH}", "--target-version=py311", folder,
+        ]  # fmt: skip
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+        except OSError as exc:
+            raise GenerationError(f"cannot run ruff: {exc}") from exc
+        if done.returncode != 0:
+            raise GenerationError(
+                f"ruff could not format the generated modules: {done.stderr.strip()}"
+            )
+        return {name: (Path(folder) / name).read_text(encoding="utf-8") for name in sources}
 
 
 def _named_types(refs: Iterable[TypeRef]) -> list[str]:
