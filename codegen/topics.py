@@ -29,6 +29,9 @@ class TopicChecks(TypeChecks):
         self.dialects: dict[str, Dialect] = {}
         self.streams: dict[str, Stream] = {}
         self.topics: dict[str, Topic] = {}
+        self.broken_dialects: set[str] = set()
+        self.streams_incomplete = False
+        """A stream had errors: what topics say about categories cannot be checked."""
         self.reserved_keys: dict[str, str] = {}
         """wsKey attribute or value -> what uses it (the trade API's key counts)."""
 
@@ -39,6 +42,7 @@ class TopicChecks(TypeChecks):
         for name, raw in (dialects or {}).items():
             assert dialects is not None
             path = f"dialects.{name}"
+            self.broken_dialects.add(name)  # until it has passed every check below
             m = self.mapping(raw, path, dialects, name)
             optional = ("success_ret_msg", "topic_lists", "examples")
             if m is None or not self.keys(m, path, ("description", "ack", "pong"), optional):
@@ -62,6 +66,7 @@ class TopicChecks(TypeChecks):
                 self.dialects[name] = Dialect(
                     name, description, ack, pong, success, lists, examples
                 )
+                self.broken_dialects.discard(name)
 
     def matcher(self, m: YamlMap, key: str, path: str) -> tuple[str, tuple[str, ...]] | None:
         """``{field: [values]}``: the one field and values that identify a kind of frame."""
@@ -123,9 +128,12 @@ class TopicChecks(TypeChecks):
                     else "is not a Python identifier"
                 )
                 self.error(path, f"'{attribute}' {why}", streams, attribute)
+                self.streams_incomplete = True
                 continue
             stream = self.check_stream(attribute, raw, path, streams)
-            if stream is not None:
+            if stream is None:
+                self.streams_incomplete = True
+            else:
                 self.reserved_keys[attribute] = f"stream '{attribute}'"
                 self.reserved_keys[stream.ws_key] = f"stream '{attribute}'"
                 self.streams[attribute] = stream
@@ -162,13 +170,12 @@ class TopicChecks(TypeChecks):
             )
             return None
         dialect = m["dialect"]
+        if dialect in self.broken_dialects:
+            return None
         if dialect not in self.dialects:
-            self.error(
-                f"{path}.dialect",
-                f"unknown dialect {describe(dialect)}{did_you_mean(str(dialect), self.dialects)}",
-                m,
-                "dialect",
-            )
+            what = f"'{dialect}'" if isinstance(dialect, str) else describe(dialect)
+            hint = did_you_mean(str(dialect), self.dialects)
+            self.error(f"{path}.dialect", f"unknown dialect {what}{hint}", m, "dialect")
             return None
         limits = {k: self.integer(m, k, path, 1) for k in ("max_args_chars", "max_topics")}
         per_request = self.integer(m, "max_args_per_request", path, 1)
@@ -214,7 +221,8 @@ class TopicChecks(TypeChecks):
         pattern = m["pattern"]
         if access is None or doc is None or params is None:
             return None
-        if access == "private" and not any(s.access == "private" for s in self.streams.values()):
+        private = any(s.access == "private" for s in self.streams.values())
+        if access == "private" and not private and not self.streams_incomplete:
             self.error(f"{path}.access", "no private stream is defined", m, "access")
             return None
         names = tuple(p.name for p in params)
@@ -271,8 +279,9 @@ class TopicChecks(TypeChecks):
             return None if kind is None else (cast(Literal["string", "integer"], kind), "")
         name = m["enum"]
         if not isinstance(name, str) or name not in self.enums:
+            what = f"'{name}'" if isinstance(name, str) else describe(name)
             hint = did_you_mean(str(name), self.enums)
-            self.error(f"{path}.enum", f"unknown enum {describe(name)}{hint}", m, "enum")
+            self.error(f"{path}.enum", f"unknown enum {what}{hint}", m, "enum")
             return None
         return self.enums[name].kind, name
 
@@ -358,6 +367,8 @@ class TopicChecks(TypeChecks):
             return False
         public = [s.category for s in self.streams.values() if s.category is not None]
         for category in categories:
+            if category not in public and self.streams_incomplete:
+                return False  # the stream serving it may be the one with errors
             if category not in public:
                 self.error(
                     f"{sub}.categories",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
@@ -21,3 +22,9 @@ def built() -> Mapping[str, str]:
 @pytest.fixture(scope="session")
 def spec_model() -> Spec:
     return codegen.load_spec(*SPECS)
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache for every typing check of a temporary package."""
+    return tmp_path_factory.mktemp("mypy-cache")

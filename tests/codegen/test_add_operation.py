@@ -205,14 +205,18 @@ def test_check_accepts_the_new_package_and_flags_the_stale_one(
     assert workflow["repo_unchanged"] is True
 
 
-def test_the_new_operation_type_checks(workflow: dict[str, Any], tmp_path: Path) -> None:
-    out, status = mypy_strict(CASE, workflow["pkg"], tmp_path)
+def test_the_new_operation_type_checks(
+    workflow: dict[str, Any], tmp_path: Path, mypy_cache: Path
+) -> None:
+    out, status = mypy_strict(CASE, workflow["pkg"], tmp_path, mypy_cache)
     assert status == 0, out
     assert "no issues found in 1 source file" in out, out
 
 
-def test_the_case_would_fail_against_the_repositorys_package(tmp_path: Path) -> None:
+def test_the_case_would_fail_against_the_repositorys_package(
+    tmp_path: Path, mypy_cache: Path
+) -> None:
     """The control: the same case does not type-check without the new operation."""
-    out, status = mypy_strict(CASE, GENERATED, tmp_path)
+    out, status = mypy_strict(CASE, GENERATED, tmp_path, mypy_cache)
     assert status == 1
     assert 'Module "bybit_wsapi_generated" has no attribute "OrderCancelAllResponse"' in out

@@ -9,11 +9,13 @@ from pathlib import Path
 import mypy.api
 
 
-def mypy_strict(case: str, pkg: Path, tmp_path: Path) -> tuple[str, int]:
+def mypy_strict(case: str, pkg: Path, tmp_path: Path, cache: Path) -> tuple[str, int]:
     """(output, exit status) of ``mypy --strict`` on ``case`` with only ``pkg`` importable.
 
     It runs from ``tmp_path`` with an empty config, no site-packages and ``MYPYPATH`` set to
-    ``pkg``'s parent, so ``bybit_wsapi_generated`` can only resolve to ``pkg``.
+    ``pkg``'s parent, so ``bybit_wsapi_generated`` can only resolve to ``pkg``. ``cache`` is
+    shared between runs (the standard library is checked once); mypy keys it by file path and
+    contents, so packages in other folders never mix.
     """
     file = tmp_path / "cases" / "check_case.py"
     file.parent.mkdir(parents=True, exist_ok=True)
@@ -28,7 +30,7 @@ def mypy_strict(case: str, pkg: Path, tmp_path: Path) -> tuple[str, int]:
                 [
                     "--config-file", str(config), "--strict",
                     "--enable-error-code", "ignore-without-code", "--warn-unused-ignores",
-                    "--no-site-packages", "--cache-dir", str(tmp_path / "mypy-cache"),
+                    "--no-site-packages", "--cache-dir", str(cache),
                     "--no-pretty", str(file),
                 ]
             )  # fmt: skip
