@@ -17,6 +17,7 @@ __all__ = [
     "RESERVED_OPS",
     "STREAM_NAMES",
     "SUBSCRIPTION_NAMES",
+    "SYNC_OPERATION_NAMES",
     "TABLE_NAMES",
     "response_alias_name",
 ]
@@ -65,6 +66,9 @@ STREAM_NAMES = (
 """Names defined by the streams template (routing and limits tables)."""
 SUBSCRIPTION_NAMES = ("StreamMethods", "Subscription")
 """Names defined by the subscriptions template (the typed subscription surface)."""
+SYNC_OPERATION_NAMES = ("WSAPISyncSender", "WSAPISyncMethods")
+"""Names defined by the sync operations template (the blocking twin of ``WSAPISender`` and
+``WSAPIMethods``); ``bybit_wsapi.sync`` exports them, so the package ``__init__`` leaves them out."""
 MODULE_IMPORTS = (
     "ABC",
     "Any",
@@ -94,6 +98,7 @@ RESERVED_NAMES = (
     *TABLE_NAMES,
     *STREAM_NAMES,
     *SUBSCRIPTION_NAMES,
+    *SYNC_OPERATION_NAMES,
     "SPEC_SHA256",
     *MODULE_IMPORTS,
 )

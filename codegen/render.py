@@ -21,6 +21,7 @@ from .names import (
     OPERATION_NAMES,
     STREAM_NAMES,
     SUBSCRIPTION_NAMES,
+    SYNC_OPERATION_NAMES,
     TABLE_NAMES,
     response_alias_name,
 )
@@ -47,6 +48,7 @@ PINNED_TOOLS = ("datamodel-code-generator", "jinja2", "ruff")
 TEMPLATES = {
     "envelope.py": "envelope.py.jinja",
     "operations.py": "operations.py.jinja",
+    "sync_operations.py": "sync_operations.py.jinja",
     "tables.py": "tables.py.jinja",
     "streams.py": "streams.py.jinja",
     "subscriptions.py": "subscriptions.py.jinja",
@@ -221,8 +223,12 @@ def _named_types(refs: Iterable[TypeRef]) -> list[str]:
     return sorted(names)
 
 
-def _operation_imports(spec: Spec) -> list[str]:
-    names = {n for op in spec.operations for n in (op.params, op.data, op.ret_ext_info)}
+def _operation_imports(spec: Spec, *, results: bool = True) -> list[str]:
+    """Model names the operation surface needs: params, method argument types, and (with
+    ``results``) the reply types."""
+    names = {op.params for op in spec.operations}
+    if results:
+        names.update(n for op in spec.operations for n in (op.data, op.ret_ext_info))
     for op in spec.operations:
         params = spec.type(op.params)
         names.update(
@@ -263,6 +269,8 @@ def render_package(spec: Spec) -> Mapping[str, str]:
             f.type for frame in (spec.request, spec.response) for f in frame.fields
         ),
         "operation_imports": _operation_imports(spec),
+        "sync_imports": _operation_imports(spec, results=False),
+        "sync_names": list(SYNC_OPERATION_NAMES),
         "subscription_imports": _subscription_imports(spec),
         "stream_methods": [stream_method(t, spec) for t in spec.topics],
         "push_kinds": [k for kinds in PUSH_KINDS.values() for k in kinds],

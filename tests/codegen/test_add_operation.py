@@ -61,6 +61,7 @@ from bybit_wsapi_generated import (
     WSAPIMethods,
     WSAPISender,
 )
+from bybit_wsapi_generated.sync_operations import WSAPISyncMethods, WSAPISyncSender
 
 
 async def new_method(client: WSAPIMethods) -> None:
@@ -92,6 +93,14 @@ async def new_overload(ws: WSAPISender) -> None:
     await ws.send_ws_api_request(  # type: ignore[call-overload]
         WS_KEY_MAP.v5_private_trade, "order.cancel-all", {"symbol": "BTCUSDT"}
     )
+
+
+def new_sync_method(client: WSAPISyncMethods, ws: WSAPISyncSender) -> None:
+    r = client.cancel_all_orders({"category": "linear"}, timeout=1.0)
+    assert_type(r, OrderCancelAllResponse)
+    sent = ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.cancel-all", {"category": "spot"})
+    assert_type(sent, OrderCancelAllResponse)
+    client.cancel_all_orders({"category": "futures"})  # type: ignore[typeddict-item]
 '''
 
 
@@ -104,6 +113,9 @@ def _probe(pkg: Path) -> dict[str, Any]:
             "methods": dict(g.WS_API_METHODS),
             "operations": list(g.WS_API_OPERATIONS),
             "has_method": callable(getattr(g.WSAPIMethods, "cancel_all_orders", None)),
+            "has_sync_method": callable(
+                getattr(g.sync_operations.WSAPISyncMethods, "cancel_all_orders", None)
+            ),
             "alias": str(g.OrderCancelAllResponse),
             "required": sorted(g.CancelAllOrdersParamsV5.__required_keys__),
             "optional": sorted(g.CancelAllOrdersParamsV5.__optional_keys__),
@@ -158,6 +170,7 @@ def test_runtime_has_the_new_operation(workflow: dict[str, Any]) -> None:
     assert runtime["methods"]["order.cancel-all"] == "cancel_all_orders"
     assert len(runtime["methods"]) == len(runtime["operations"]) == 7
     assert runtime["has_method"] is True
+    assert runtime["has_sync_method"] is True
     assert runtime["alias"].endswith(
         "WSAPIResponse[added_operation.models.CancelAllOrdersResultV5, "
         "typing.Literal['order.cancel-all'], added_operation.models.EmptyRetExtInfoV5]"

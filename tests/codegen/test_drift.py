@@ -52,6 +52,7 @@ def test_generated_folder_holds_exactly_the_expected_files() -> None:
         "py.typed",
         "streams.py",
         "subscriptions.py",
+        "sync_operations.py",
         "tables.py",
     ]
 

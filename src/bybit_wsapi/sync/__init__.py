@@ -1,0 +1,35 @@
+"""Blocking clients for threaded code (pybit-style bots): the async clients, without asyncio.
+
+``WebsocketAPIClient`` and ``WebsocketClient`` take the same options, have the same typed
+methods (generated from the spec: ``WSAPISyncMethods``, ``WSAPISyncSender``, exported here), return the same
+replies and raise the same errors as their ``bybit_wsapi`` namesakes; each call blocks until it
+settles. ``with`` connects and closes.
+
+Threads: each client runs its async client on its own event loop, on one daemon thread
+(``bybit-wsapi-loop-N``). One loop per client keeps clients independent: closing one, or a
+burst on one, never touches another, and nothing global is left to manage. A call crosses into
+the loop with ``asyncio.run_coroutine_threadsafe`` and its thread blocks on the returned future,
+so any number of threads may call one client at once; requests go out on its one connection.
+
+Event callbacks (``on``) run on a second thread per client (``bybit-wsapi-callbacks-N``,
+started by the first ``on``), one at a time in event order, never on the event loop: a slow
+callback cannot delay a reply, a heartbeat or a reconnect.
+
+Exit: a client not closed is closed when the interpreter exits (or when it is garbage
+collected), so the process never hangs on it. Ctrl-C during a call cancels it and raises
+:class:`RequestInterrupted` (a ``KeyboardInterrupt``); ``close()`` fails every pending call
+with ``RequestNotSentError`` or ``RequestOutcomeUnknownError``.
+"""
+
+from bybit_wsapi_generated.sync_operations import WSAPISyncMethods, WSAPISyncSender
+
+from .client import WebsocketAPIClient, WebsocketClient
+from .errors import RequestInterrupted
+
+__all__ = [
+    "RequestInterrupted",
+    "WSAPISyncMethods",
+    "WSAPISyncSender",
+    "WebsocketAPIClient",
+    "WebsocketClient",
+]

@@ -1,0 +1,144 @@
+"""The event loop a sync client runs its async client on: one daemon thread, one loop.
+
+Calls cross into the loop with :func:`asyncio.run_coroutine_threadsafe` and the calling thread
+blocks on the returned :class:`concurrent.futures.Future`. A lock orders every submission before
+the final ``close``, so nothing is ever scheduled on a loop that will not run it. Each call also
+carries a gate made before it is scheduled: a Ctrl-C can land after ``run_coroutine_threadsafe``
+has scheduled the call but before it returns the future, and the gate still cancels it then.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+__all__ = ["CLOSE_TIMEOUT", "LoopThread"]
+
+T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
+
+CLOSE_TIMEOUT = 5.0
+"""Seconds ``shutdown`` waits for the client's close and the thread's end; past that the daemon
+thread is left to finish on its own (the async close is itself bounded)."""
+_LEFTOVER_TIMEOUT = 1.0
+"""Seconds the stopping loop gives calls still settling (the close already failed them)."""
+_numbers = itertools.count(1)
+
+
+class LoopThread:
+    """An asyncio event loop running on its own daemon thread until :meth:`shutdown`."""
+
+    def __init__(self) -> None:
+        self.name = f"bybit-wsapi-loop-{next(_numbers)}"
+        self._lock = threading.Lock()
+        self._closed = False
+        started: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = Future()
+        self._thread = threading.Thread(
+            target=self._main, args=(started,), name=self.name, daemon=True
+        )
+        self._thread.start()
+        self._loop, self._stop = started.result()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def on_loop_thread(self) -> bool:
+        return threading.get_ident() == self._thread.ident
+
+    def call(self, start: Callable[[], Awaitable[T]], closed: Callable[[], BaseException]) -> T:
+        """Await ``start()`` on the loop and return its result (or raise its error).
+
+        Raises ``closed()`` once :meth:`shutdown` has begun. On Ctrl-C the call is cancelled
+        (if it had not started, it never starts) and ``KeyboardInterrupt`` propagates.
+        """
+        if self.on_loop_thread():
+            raise RuntimeError(
+                "a blocking bybit_wsapi.sync call was made on the client's own event-loop thread, "
+                "where it would wait forever: call it from another thread"
+            )
+        gate = _Gate()
+        try:
+            with self._lock:
+                if self._closed:
+                    raise closed()
+                future = asyncio.run_coroutine_threadsafe(gate.run(start), self._loop)
+            return future.result()
+        except KeyboardInterrupt:
+            gate.cancelled = True
+            with self._lock:
+                if not self._closed:
+                    self._loop.call_soon_threadsafe(gate.cancel_task)
+            raise
+
+    def shutdown(self, last: Coroutine[Any, Any, object]) -> None:
+        """Run ``last`` (the client's close), stop the loop and join the thread (idempotent).
+
+        Called on the loop thread itself (a garbage collection there), it schedules the same
+        and returns without waiting.
+        """
+        with self._lock:
+            if self._closed:
+                last.close()
+                future = None
+            else:
+                self._closed = True
+                future = asyncio.run_coroutine_threadsafe(self._last(last), self._loop)
+        if self.on_loop_thread():
+            return
+        try:
+            if future is not None:
+                future.result(CLOSE_TIMEOUT)
+        except TimeoutError:
+            pass  # reported below
+        finally:
+            self._thread.join(CLOSE_TIMEOUT)
+            if self._thread.is_alive():
+                logger.warning("%s did not stop within %g s; left to end", self.name, CLOSE_TIMEOUT)
+
+    async def _last(self, last: Coroutine[Any, Any, object]) -> None:
+        try:
+            await last
+        finally:
+            self._stop.set()
+
+    def _main(self, started: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]]) -> None:
+        with asyncio.Runner() as runner:
+            runner.run(self._serve(started))
+
+    async def _serve(
+        self, started: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]]
+    ) -> None:
+        stop = asyncio.Event()
+        started.set_result((asyncio.get_running_loop(), stop))
+        await stop.wait()
+        current = asyncio.current_task()
+        leftovers = [task for task in asyncio.all_tasks() if task is not current]
+        if leftovers:  # calls the close failed, finishing: let them hand over their errors
+            await asyncio.wait(leftovers, timeout=_LEFTOVER_TIMEOUT)
+
+
+class _Gate:
+    """One call's cancel switch, set from any thread, read on the loop."""
+
+    __slots__ = ("cancelled", "task")
+
+    def __init__(self) -> None:
+        self.cancelled = False
+        self.task: asyncio.Task[Any] | None = None
+
+    async def run(self, start: Callable[[], Awaitable[T]]) -> T:
+        if self.cancelled:
+            raise asyncio.CancelledError
+        self.task = asyncio.current_task()
+        return await start()
+
+    def cancel_task(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
