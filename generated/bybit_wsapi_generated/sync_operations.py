@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, overload
 
-from .envelope import WS_KEY_MAP, WsKey
+from .envelope import WS_KEY_MAP, WSAPIWsKey
 from .models import (
     AmendBatchArgsV5,
     AmendOrderParamsV5,
@@ -46,7 +46,7 @@ class WSAPISyncSender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.create"],
         params: OrderParamsV5,
         *,
@@ -56,7 +56,7 @@ class WSAPISyncSender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.amend"],
         params: AmendOrderParamsV5,
         *,
@@ -66,7 +66,7 @@ class WSAPISyncSender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.cancel"],
         params: CancelOrderParamsV5,
         *,
@@ -76,7 +76,7 @@ class WSAPISyncSender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.create-batch"],
         params: CreateBatchArgsV5,
         *,
@@ -86,7 +86,7 @@ class WSAPISyncSender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.amend-batch"],
         params: AmendBatchArgsV5,
         *,
@@ -96,7 +96,7 @@ class WSAPISyncSender(ABC):
     @overload
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: Literal["order.cancel-batch"],
         params: CancelBatchArgsV5,
         *,
@@ -105,7 +105,7 @@ class WSAPISyncSender(ABC):
 
     def send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: WSAPIOperation,
         params: Mapping[str, Any],
         *,
@@ -124,7 +124,7 @@ class WSAPISyncSender(ABC):
     @abstractmethod
     def _send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: WSAPIOperation,
         params: Mapping[str, Any],
         timeout: float | None,

@@ -7,6 +7,7 @@ overload, alias and tables exist at runtime and type-check, with nothing hand-wr
 from __future__ import annotations
 
 import hashlib
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,11 @@ def _probe(pkg: Path) -> dict[str, Any]:
             "operations": list(g.WS_API_OPERATIONS),
             "has_method": callable(getattr(g.WSAPIMethods, "cancel_all_orders", None)),
             "has_sync_method": callable(
-                getattr(g.sync_operations.WSAPISyncMethods, "cancel_all_orders", None)
+                getattr(
+                    importlib.import_module(f"{g.__name__}.sync_operations").WSAPISyncMethods,
+                    "cancel_all_orders",
+                    None,
+                )
             ),
             "alias": str(g.OrderCancelAllResponse),
             "required": sorted(g.CancelAllOrdersParamsV5.__required_keys__),

@@ -15,7 +15,7 @@ from functools import partial
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar, Unpack, get_args, overload
 
-from bybit_wsapi_generated import WSAPIAnyResponse, WSAPIOperation, WsKey
+from bybit_wsapi_generated import WSAPIAnyResponse, WSAPIOperation, WSAPIWsKey
 from bybit_wsapi_generated.sync_operations import WSAPISyncMethods, WSAPISyncSender
 
 from .. import client as aio
@@ -49,7 +49,9 @@ class WebsocketClient(WSAPISyncSender):
     ``bybit_wsapi.WebsocketClient``, which runs on this client's own event-loop thread.
     """
 
-    def __init__(self, *, key: str, secret: str, **options: Unpack[ClientOptions]) -> None:
+    def __init__(
+        self, *, key: str, secret: str | None = None, **options: Unpack[ClientOptions]
+    ) -> None:
         self._start(lambda: aio.WebsocketClient(key=key, secret=secret, **options))
 
     @classmethod
@@ -170,7 +172,7 @@ class WebsocketClient(WSAPISyncSender):
 
     def _send_ws_api_request(
         self,
-        ws_key: WsKey,
+        ws_key: WSAPIWsKey,
         operation: WSAPIOperation,
         params: Mapping[str, Any],
         timeout: float | None,
@@ -241,7 +243,7 @@ class WebsocketAPIClient(WSAPISyncMethods):
         self,
         *,
         key: str,
-        secret: str,
+        secret: str | None = None,
         attach_event_listeners: bool = True,
         **options: Unpack[ClientOptions],
     ) -> None:
