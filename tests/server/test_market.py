@@ -89,15 +89,23 @@ def test_same_seed_same_messages_other_seed_others() -> None:
     assert run(7) != run(8)
 
 
-def test_orderbook_snapshot_then_deltas_rebuild_the_book() -> None:
+@pytest.mark.parametrize(
+    ("category", "topic", "depth"),
+    [("linear", BOOK, 50), ("option", "orderbook.25.BTC-26DEC26-100000-C-USDT", 25)],
+)
+def test_orderbook_snapshot_then_deltas_rebuild_the_book(
+    category: str, topic: str, depth: int
+) -> None:
     market = Market(small(), 1)
-    first = market.subscribe("linear", BOOK, T0)
-    assert first is not None and first.message["topic"] == BOOK
+    first = market.subscribe(category, topic, T0)
+    assert first is not None and first.message["topic"] == topic
+    listing = market.listing(category, topic.split(".")[2])
+    assert listing is not None
     local = LocalBook(first.message)
     seqs = [first.message["data"]["seq"]]
     last_ts = T0
     for now in range(T0 + 100, T0 + 5001, 100):
-        for message in messages(market.advance(now), BOOK):
+        for message in messages(market.advance(now), topic, category):
             assert message["type"] == "delta"
             assert message["ts"] - last_ts >= 20  # the depth's cadence
             last_ts = message["ts"]
@@ -105,14 +113,23 @@ def test_orderbook_snapshot_then_deltas_rebuild_the_book() -> None:
             local.apply(message)
             seqs.append(message["data"]["seq"])
             bids, asks = local.levels()
-            assert len(bids) <= 50 and len(asks) <= 50
+            assert len(bids) <= depth and len(asks) <= depth
             assert Decimal(bids[0][0]) < Decimal(asks[0][0])  # never crossed
+        # Between pushes the client holds exactly the book's best levels.
+        bids, asks = local.levels()
+        true_bids, true_asks = listing.book.top(depth)
+        fmt = listing.price.format, listing.size.format
+        assert [bids, asks] == [
+            [[str(Decimal(fmt[0](p))), fmt[1](q)] for p, q in side]
+            for side in (true_bids, true_asks)
+        ]
     assert seqs == sorted(set(seqs)) and len(seqs) > 100
     # A new subscriber's snapshot is the book the deltas built, at the same u.
-    again = market.snapshot("linear", BOOK, T0 + 5000)
+    again = market.snapshot(category, topic, T0 + 5000)
     assert again is not None
     assert again.message["data"]["u"] == local.u
-    assert [again.message["data"]["b"], again.message["data"]["a"]] == list(local.levels())
+    data = again.message["data"]
+    assert [[[str(Decimal(p)), q] for p, q in data[k]] for k in "ba"] == list(local.levels())
 
 
 def test_level_1_is_snapshot_only_and_repeats_unchanged_every_3_s() -> None:

@@ -12,7 +12,7 @@ import bisect
 import random
 from typing import Final, Literal
 
-__all__ = ["Book", "Fill", "Side"]
+__all__ = ["Book", "Fill", "Side", "View"]
 
 Side = Literal["Buy", "Sell"]
 Fill = tuple[int, int]
@@ -25,7 +25,7 @@ _HOLE_PROBABILITY: Final = 0.1
 class _Side:
     """Levels of one side; ``keys`` sorted so that index 0 is the best price."""
 
-    __slots__ = ("keys", "levels", "sign")
+    __slots__ = ("keys", "levels", "sign", "views")
 
     def __init__(self, sign: int) -> None:
         self.sign = sign
@@ -33,6 +33,8 @@ class _Side:
         self.levels: dict[int, int] = {}
         self.keys: list[int] = []
         """``sign * price``, ascending."""
+        self.views: list[View] = []
+        """Views to tell about every changed price."""
 
     def best(self) -> int | None:
         return self.keys[0] * self.sign if self.keys else None
@@ -48,12 +50,18 @@ class _Side:
                 return False
             keys = self.keys
             del keys[bisect.bisect_left(keys, price * self.sign)]
+            for view in self.views:
+                view.touched.add(price)
             return True
         old = levels.get(price)
         if old is None:
             bisect.insort(self.keys, price * self.sign)
+        elif old == lots:
+            return False
         levels[price] = lots
-        return old != lots
+        for view in self.views:
+            view.touched.add(price)
+        return True
 
     def top(self, depth: int) -> list[tuple[int, int]]:
         sign, levels = self.sign, self.levels
@@ -61,6 +69,74 @@ class _Side:
 
     def price_at(self, index: int) -> int:
         return self.keys[index] * self.sign
+
+
+class View:
+    """What a client holds of the best ``depth`` levels of one side, kept in step by deltas.
+
+    :meth:`sync` returns only what changed since the last call (the touched prices, and the
+    levels that entered or left the top ``depth``), so a delta costs what changed, not the
+    depth. :meth:`close` detaches it from its side.
+    """
+
+    __slots__ = ("_limit", "_side", "depth", "levels", "touched")
+
+    def __init__(self, side: _Side, depth: int) -> None:
+        self._side = side
+        self.depth = depth
+        self.touched: set[int] = set()
+        """Prices changed since the last sync (filled in by the side)."""
+        self.levels: dict[int, int] = dict(side.top(depth))
+        self._limit = self._current_limit()
+        side.views.append(self)
+
+    def close(self) -> None:
+        self._side.views.remove(self)
+
+    def best_first(self) -> list[tuple[int, int]]:
+        """The levels, best first."""
+        reverse = self._side.sign < 0
+        return sorted(self.levels.items(), reverse=reverse)
+
+    def sync(self) -> list[tuple[int, int]]:
+        """Bring the view up to date; the changes, best first (lots 0: deleted)."""
+        side = self._side
+        keys, sign, book = side.keys, side.sign, side.levels
+        limit = self._current_limit()
+        levels = self.levels
+        changes: dict[int, int] = {}
+        for price in self.touched:
+            lots = book.get(price, 0) if limit is not None and price * sign <= limit else 0
+            if levels.get(price, 0) != lots:
+                changes[price] = lots
+        self.touched.clear()
+        old = self._limit
+        if limit != old:  # levels pushed out of, or pulled into, the top ``depth``
+            low = min(limit, old) if limit is not None and old is not None else None
+            start = 0 if low is None else bisect.bisect_right(keys, low)
+            high = (
+                max(k for k in (limit, old) if k is not None)
+                if (limit, old) != (None, None)
+                else None
+            )
+            stop = len(keys) if high is None else bisect.bisect_right(keys, high)
+            for key in keys[start:stop]:
+                price = key * sign
+                lots = book[price] if limit is not None and key <= limit else 0
+                if levels.get(price, 0) != lots:
+                    changes[price] = lots
+        for price, lots in changes.items():
+            if lots:
+                levels[price] = lots
+            else:
+                levels.pop(price, None)
+        self._limit = limit
+        return sorted(changes.items(), reverse=sign < 0)
+
+    def _current_limit(self) -> int | None:
+        """The key of the deepest level shown (``None``: an empty side)."""
+        keys = self._side.keys
+        return keys[min(self.depth, len(keys)) - 1] if keys else None
 
 
 class Book:

@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Callable
 from typing import Final, Literal
 
-from .book import Book
+from .book import Book, View
 from .instruments import Scale
 
 __all__ = ["FAULTS", "BookFeed", "Candle", "Fault", "KlineFeed", "TickerFeed", "interval_bounds"]
@@ -24,7 +24,6 @@ the next delta also deletes a price the book does not have. ``duplicate``: the n
 sent twice. ``duplicate`` applies to every public topic, the others to orderbook topics."""
 
 Message = dict[str, object]
-Levels = dict[int, int]
 
 
 class BookFeed:
@@ -41,7 +40,6 @@ class BookFeed:
         "_pushed_ms",
         "_seq",
         "book",
-        "depth",
         "price",
         "repeat_ms",
         "size",
@@ -67,17 +65,20 @@ class BookFeed:
         self.topic = topic
         self.symbol = symbol
         self.book = book
-        self.depth = depth
         self.price, self.size = scales
         self.snapshot_only = snapshot_only
         self.repeat_ms = repeat_ms
         self.u = first_u
-        bids, asks = book.top(depth)
-        self._bids: Levels = dict(bids)
-        self._asks: Levels = dict(asks)
+        self._bids = View(book.bids, depth)
+        self._asks = View(book.asks, depth)
         self._seq = book.seq
         self._pushed_ms = now_ms
         self._faults: set[Fault] = set()
+
+    def close(self) -> None:
+        """Stop following the book (the last subscriber left)."""
+        self._bids.close()
+        self._asks.close()
 
     def inject(self, fault: Fault) -> None:
         """Queue a one-shot fault for the next push."""
@@ -85,55 +86,40 @@ class BookFeed:
 
     def snapshot(self, now_ms: int) -> Message:
         """The last pushed state as a snapshot (what a new subscriber gets first)."""
-        return self._message("snapshot", self._levels(self._bids), self._levels(self._asks), now_ms)
+        b, a = self._levels(self._bids.best_first()), self._levels(self._asks.best_first())
+        return self._message("snapshot", b, a, now_ms)
 
     def tick(self, now_ms: int) -> list[Message]:
         """The push due now: a delta (or snapshot) if the book changed, else nothing."""
         faults = self._faults
         book = self.book
-        if book.seq == self._seq and not faults:
-            if self.snapshot_only and now_ms - self._pushed_ms >= self.repeat_ms:
-                self._pushed_ms = now_ms
-                return [self.snapshot(now_ms)]
-            return []
-        bids, asks = book.top(self.depth)
-        new_bids, new_asks = dict(bids), dict(asks)
-        changed = new_bids != self._bids or new_asks != self._asks
-        self._seq = book.seq
-        if not changed and not faults:
+        bids = asks = None
+        if book.seq != self._seq:
+            self._seq = book.seq
+            bids, asks = self._bids.sync(), self._asks.sync()
+        if not (bids or asks or faults):
             if self.snapshot_only and now_ms - self._pushed_ms >= self.repeat_ms:
                 self._pushed_ms = now_ms
                 return [self.snapshot(now_ms)]
             return []
         if self.snapshot_only or "snapshot" in faults or "reset" in faults:
             self.u = 1 if "reset" in faults else self.u + 1
-            kind = "snapshot"
-            b, a = self._levels(new_bids), self._levels(new_asks)
+            message = self.snapshot(now_ms)
         else:
             self.u += 2 if "gap" in faults else 1
-            kind = "delta"
-            b = self._delta(self._bids, new_bids, reverse=True)
-            a = self._delta(self._asks, new_asks, reverse=False)
+            b, a = self._levels(bids or []), self._levels(asks or [])
             if "missing_delete" in faults:  # below every bid shown, before and after
-                absent = min(min(new_bids, default=2), min(self._bids, default=2)) - 1
-                b.append([self.price.format(max(absent, 1)), "0"])
-        self._bids, self._asks = new_bids, new_asks
+                low = min([*self._bids.levels, *(p for p, _ in bids or ())], default=2)
+                b.append([self.price.format(max(1, low - 1)), "0"])
+            message = self._message("delta", b, a, now_ms)
         self._pushed_ms = now_ms
-        message = self._message(kind, b, a, now_ms)
         count = 2 if "duplicate" in faults else 1
         faults.clear()
         return [message] * count
 
-    def _levels(self, levels: Levels) -> list[list[str]]:
+    def _levels(self, levels: list[tuple[int, int]]) -> list[list[str]]:
         fmt_price, fmt_size = self.price.format, self.size.format
-        return [[fmt_price(p), fmt_size(q)] for p, q in levels.items()]
-
-    def _delta(self, old: Levels, new: Levels, *, reverse: bool) -> list[list[str]]:
-        fmt_price, fmt_size = self.price.format, self.size.format
-        changes = [(p, q) for p, q in new.items() if old.get(p) != q]
-        changes += [(p, 0) for p in old if p not in new]
-        changes.sort(reverse=reverse)
-        return [[fmt_price(p), fmt_size(q) if q else "0"] for p, q in changes]
+        return [[fmt_price(p), fmt_size(q) if q else "0"] for p, q in levels]
 
     def _message(self, kind: str, b: list[list[str]], a: list[list[str]], now_ms: int) -> Message:
         data = {"s": self.symbol, "b": b, "a": a, "u": self.u, "seq": self._seq}

@@ -125,6 +125,8 @@ class Market:
             watched.count -= 1
             if watched.count <= 0:
                 del self._watched[key]
+                if isinstance(watched.feed, BookFeed):
+                    watched.feed.close()
 
     def snapshot(self, category: str, topic: str, now_ms: int) -> Push | None:
         """A subscribed topic's current snapshot (orderbook, tickers), else ``None``."""
