@@ -6,6 +6,8 @@
     ├── ConfigurationError          bad constructor arguments (also a ValueError)
     ├── AuthenticationError         the auth frame was rejected (retCode != 0)
     ├── WSConnectionError           cannot connect (also a ConnectionError)
+    ├── SubscriptionError           Bybit refused stream topics; names each one and why
+    ├── StreamOverflowError         a stream's consumer fell behind: messages were dropped
     └── RequestError                one request failed; carries op, req_id and params
         ├── WSAPIError              the API answered retCode != 0
         ├── RequestTimeoutError     no reply in time (also a TimeoutError)
@@ -39,6 +41,8 @@ __all__ = [
     "RequestNotSentError",
     "RequestOutcomeUnknownError",
     "RequestTimeoutError",
+    "StreamOverflowError",
+    "SubscriptionError",
     "WSAPIError",
     "WSConnectionError",
     "hint",
@@ -239,3 +243,38 @@ class RequestOutcomeUnknownError(RequestError, WSConnectionError):
     """The request was sent but the connection failed before its reply: reconcile first."""
 
     outcome: Outcome = "unknown"
+
+
+class SubscriptionError(BybitWSError):
+    """Bybit refused some topics of a subscribe or unsubscribe (or never answered).
+
+    ``failures`` maps each failed topic to Bybit's reason (``handler not found``: an unknown
+    topic or symbol, or the wrong category; ``Params Error``; ...). Topics not in it succeeded.
+    """
+
+    def __init__(self, op: str, failures: Mapping[str, str]) -> None:
+        self.op = op
+        self.failures = dict(failures)
+        listed = "; ".join(f"{topic!r}: {why}" for topic, why in self.failures.items())
+        super().__init__(
+            f"{op} failed for {len(self.failures)} topic(s): {listed}. Check each topic's name, "
+            "symbol and category (a public topic needs the category of its socket)"
+        )
+
+
+class StreamOverflowError(BybitWSError):
+    """A subscription's consumer fell behind its bounded buffer and ``dropped`` messages here.
+
+    Raised by the iterator at the point of the gap; iterating again goes on after it. Private
+    state (orders, executions, positions, wallet) may be stale: reconcile through REST.
+    """
+
+    def __init__(self, topic: str, dropped: int, capacity: int) -> None:
+        self.topic = topic
+        self.dropped = dropped
+        self.capacity = capacity
+        super().__init__(
+            f"{topic}: {dropped} message(s) dropped here, the consumer fell behind its buffer of "
+            f"{capacity} (stream_buffer_size): consume faster or raise the buffer, and "
+            "reconcile what was missed"
+        )
