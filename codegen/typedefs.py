@@ -1,4 +1,4 @@
-"""Checks of enums, object types and their fields: the ``enums:`` and ``types:`` sections."""
+"""Checks of object types and their fields: the ``types:`` section (and envelope fields)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Container
 from dataclasses import replace
 from typing import Any
 
-from .checks import YamlChecks, describe, did_you_mean
-from .ir import EnumDef, Field, ObjectType, TypeRef
-from .names import RESERVED_NAMES
+from .checks import describe, did_you_mean
+from .enums import EnumChecks
+from .ir import Field, ObjectType, TypeRef
 from .source import YamlMap
 
 __all__ = ["PRIMITIVES", "TypeChecks"]
@@ -19,89 +19,15 @@ PRIMITIVES = ("string", "decimal", "integer", "number", "boolean")
 """Field types: ``decimal`` is a number sent as a JSON string (prices, quantities)."""
 GENERICS = ("operation", "params", "data", "ret_ext_info")
 """Type parameters the envelope frames may use."""
-_TYPE_NAME_RE = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
 _FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-class TypeChecks(YamlChecks):
-    """Enums and object types, resolved into flat field lists."""
+class TypeChecks(EnumChecks):
+    """Object types, resolved into flat field lists, and the fields they hold."""
 
     def __init__(self, file: str) -> None:
         super().__init__(file)
         self.resolving: list[str] = []
-
-    # -- enums ---------------------------------------------------------------------------------
-
-    def check_enums(self, root: YamlMap) -> None:
-        enums = self.mapping(root["enums"], "enums", root, "enums")
-        if enums is None:
-            return
-        for name, raw in enums.items():
-            path = f"enums.{name}"
-            if self.defined_elsewhere(name, path, enums):
-                continue
-            self.invalid.add(name)  # until it has passed every check below
-            if not self.check_type_name(name, path, enums):
-                continue
-            m = self.mapping(raw, path, enums, name)
-            if m is None or not self.keys(m, path, ("values", "description"), ("type",)):
-                continue
-            description = self.text(m, "description", path)
-            kind = m.get("type", "string")
-            if kind not in ("string", "integer"):
-                self.error(
-                    f"{path}.type",
-                    f"enum type must be 'string' or 'integer', got {describe(kind)}",
-                    m,
-                    "type",
-                )
-                continue
-            values = m["values"]
-            if not isinstance(values, list) or not values:
-                self.error(
-                    f"{path}.values",
-                    f"expected a non-empty list, got {describe(values)}",
-                    m,
-                    "values",
-                )
-                continue
-            want: type = str if kind == "string" else int
-            bad = [v for v in values if isinstance(v, bool) or not isinstance(v, want)]
-            if bad:
-                self.error(
-                    f"{path}.values",
-                    f'{describe(bad[0])} is not a {kind} value (quote values such as "1" or "on")',
-                    m,
-                    "values",
-                )
-                continue
-            dupes = sorted({str(v) for v in values if values.count(v) > 1})
-            if dupes:
-                self.error(f"{path}.values", f"duplicate value(s): {', '.join(dupes)}", m, "values")
-                continue
-            if description is not None:
-                self.enums[name] = EnumDef(name, description, kind, tuple(values))
-                self.defined_in[name] = self.file
-                self.invalid.discard(name)
-
-    def defined_elsewhere(self, name: str, path: str, parent: YamlMap) -> bool:
-        """``name`` is already an enum or type of an earlier spec file (reported)."""
-        other = self.defined_in.get(name)
-        if other is None or other == self.file:
-            return False
-        self.error(path, f"'{name}' is already defined in {other}", parent, name)
-        return True
-
-    def check_type_name(self, name: str, path: str, parent: YamlMap) -> bool:
-        if not _TYPE_NAME_RE.match(name) or keyword.iskeyword(name):
-            self.error(
-                path, f"'{name}' is not a valid type name (PascalCase identifier)", parent, name
-            )
-            return False
-        if name in RESERVED_NAMES:
-            self.error(path, f"'{name}' is reserved for the generated module", parent, name)
-            return False
-        return True
 
     # -- object types --------------------------------------------------------------------------
 
@@ -409,28 +335,3 @@ class TypeChecks(YamlChecks):
         if any(v is None for k, v in changes.items() if k in ("description",)):
             return None
         return replace(f, **changes)
-
-    def check_placeholders(self, f: Field, m: YamlMap, path: str) -> tuple[str | int, ...] | None:
-        """Extra "not set" values of an enum field (``""``, ``UNKNOWN``), not among the enum's."""
-        sub = f"{path}.placeholders"
-        if f.type.kind != "enum":
-            self.error(sub, "placeholders apply only to enum fields", m, "placeholders")
-            return None
-        enum = self.enums[f.type.name]
-        want: type = str if enum.kind == "string" else int
-        raw = m["placeholders"]
-        if (
-            not isinstance(raw, list)
-            or not raw
-            or any(isinstance(v, bool) or not isinstance(v, want) for v in raw)
-        ):
-            self.error(
-                sub, f"expected a non-empty list of {enum.kind} values, got {describe(raw)}", m,
-                "placeholders",
-            )  # fmt: skip
-            return None
-        taken = [v for v in raw if v in enum.values]
-        if taken:
-            self.error(sub, f"{taken[0]!r} is already a value of {enum.name}", m, "placeholders")
-            return None
-        return tuple(raw)

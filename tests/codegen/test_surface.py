@@ -1,4 +1,4 @@
-"""The generated streams tables and subscription surface say exactly what ws_streams.yaml says.
+"""codegen.surface and the generated streams tables: what ws_streams.yaml says, at runtime.
 
 Expectations come from the loaded spec (``spec_model``) or, for the protocol facts the issue
 pins (limits, paths, wsKeys), from ``bybit-ws-streams.md`` itself.
