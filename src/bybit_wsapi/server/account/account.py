@@ -23,7 +23,6 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Final
 
 from bybit_wsapi.retcodes import RetCode
 
@@ -35,13 +34,10 @@ from ..orders import ORDER_ID, Action, OrderBook, Outcome
 from .config import AccountConfig
 from .messages import envelope, execution_item, order_item, position_item
 from .state import OPEN, ZERO, LiveOrder, Position
-from .terms import order_terms, step_problem
+from .terms import order_terms, step_problem, vet
 from .wallet import Wallet
 
 __all__ = ["Account"]
-
-_MSG_REDUCE_ONLY: Final = "current position is zero, cannot fix reduce-only order qty"
-_MSG_BALANCE: Final = "Insufficient balance."
 
 
 class Account:
@@ -133,7 +129,8 @@ class Account:
         if refused is not None:
             return refused
         live = order_terms(self.market, category, params)
-        problem = self._vet(live, params)
+        position = self._position(live) if live.reduce_only and category != "spot" else None
+        problem = vet(live, params, position, self.funds)
         if problem is not None:
             code, msg = problem
             link = params.get("orderLinkId")
@@ -368,31 +365,6 @@ class Account:
         pushes.append(self._push("wallet", None, [self.funds.item(self.market)], now_ms))
 
     # ---- order state ----------------------------------------------------------------------
-
-    def _vet(self, live: LiveOrder, params: Mapping[str, object]) -> tuple[int, str] | None:
-        """Tick and lot sizes, reduce-only, spot balance: the refusal, else ``None``."""
-        listing = live.listing
-        problem = None if live.quote_qty else step_problem(listing, params)
-        if problem is not None:
-            return RetCode.PARAM_ERROR, problem
-        if live.reduce_only and live.category != "spot":
-            size = self._position(live).size
-            if not size or (size > 0) == (live.side == "Buy"):
-                return RetCode.REDUCE_ONLY_NOT_SATISFIED, _MSG_REDUCE_ONLY
-            if not live.qty or live.qty > abs(size):
-                live.qty = abs(size)
-        if live.category == "spot" and listing is not None:
-            instrument = listing.instrument
-            if live.side == "Sell":
-                need, coin = live.qty, instrument.base_coin
-            elif live.quote_qty:
-                need, coin = live.qty, instrument.quote_coin
-            else:
-                price = live.price or listing.price.value(listing.book.best("Buy") or listing.last)
-                need, coin = live.qty * price, instrument.quote_coin
-            if need > self.funds.available(coin):
-                return RetCode.SPOT_INSUFFICIENT_BALANCE, _MSG_BALANCE
-        return None
 
     def _close(self, live: LiveOrder, cancel_type: str, reason: str) -> None:
         """Cancel what is left (spot keeps the fills as PartiallyFilledCanceled)."""

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import Final
+
+from bybit_wsapi.retcodes import RetCode
 
 from ..market.book import Side
 from ..market.listing import Listing
 from ..market.market import Market
-from .state import LiveOrder
+from .state import LiveOrder, Position
+from .wallet import Wallet
 
-__all__ = ["order_terms", "step_problem"]
+__all__ = ["order_terms", "step_problem", "vet"]
+
+_MSG_REDUCE_ONLY: Final = "current position is zero, cannot fix reduce-only order qty"
+_MSG_BALANCE: Final = "Insufficient balance."
 
 
 def order_terms(market: Market, category: str, params: Mapping[str, object]) -> LiveOrder:
@@ -67,4 +74,36 @@ def step_problem(listing: Listing | None, params: Mapping[str, object]) -> str |
         value = params.get(key)
         if isinstance(value, str) and value and scale.count(Decimal(value)) is None:
             return f"{key}: {value} is not a multiple of the {what} size {scale.step}"
+    return None
+
+
+def vet(
+    live: LiveOrder, params: Mapping[str, object], position: Position | None, funds: Wallet
+) -> tuple[int, str] | None:
+    """Tick and lot sizes, reduce-only, the spot balance: the refusal, else ``None``.
+
+    A reduce-only order (``position`` given) needs an opposite position and is cut to its size
+    (``qty`` ``"0"`` closes it all); a spot order needs the coin it spends available.
+    """
+    listing = live.listing
+    problem = None if live.quote_qty else step_problem(listing, params)
+    if problem is not None:
+        return RetCode.PARAM_ERROR, problem
+    if position is not None:
+        size = position.size
+        if not size or (size > 0) == (live.side == "Buy"):
+            return RetCode.REDUCE_ONLY_NOT_SATISFIED, _MSG_REDUCE_ONLY
+        if not live.qty or live.qty > abs(size):
+            live.qty = abs(size)
+    if live.category == "spot" and listing is not None:
+        instrument = listing.instrument
+        if live.side == "Sell":
+            need, coin = live.qty, instrument.base_coin
+        elif live.quote_qty:
+            need, coin = live.qty, instrument.quote_coin
+        else:
+            price = live.price or listing.price.value(listing.book.best("Buy") or listing.last)
+            need, coin = live.qty * price, instrument.quote_coin
+        if need > funds.available(coin):
+            return RetCode.SPOT_INSUFFICIENT_BALANCE, _MSG_BALANCE
     return None

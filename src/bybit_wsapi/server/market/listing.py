@@ -138,7 +138,7 @@ class Listing:
             "turnover24h": self.value.format(self.turnover),
             "volume24h": size(self.volume),
         }
-        change = str(((Decimal(self.last) - self.open) / self.open).quantize(_PCNT))
+        change = str(((Decimal(self.last) - self.open) / self.open).quantize(_PCNT) + 0)
         category = self.category
         if category == "spot":
             return {
