@@ -16,6 +16,8 @@ import pytest
 
 from .helpers import GENERATED, ROOT, copy_generated, run_cli, snapshot
 
+pytestmark = pytest.mark.usefixtures("reuse_build")
+
 STALE_MODULE = f"# Generated from ws_api.yaml (sha256 {'0' * 64}) by codegen.\nX = 1\n"
 """A module the generator wrote for an older spec: it carries the marker line."""
 UP_TO_DATE = "generated/bybit_wsapi_generated is up to date with schema/ws_api.yaml, schema/ws_streams.yaml\n"
