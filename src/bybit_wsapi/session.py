@@ -1,0 +1,327 @@
+"""The generic, sans-I/O half of a client connection: auth state, heartbeat state, the request
+table, and what every timeout, loss or refusal becomes (the python-websockets pattern).
+
+The code that owns the socket feeds :class:`ClientProtocol` the text it receives and the time,
+writes the frames it hands back, and calls :meth:`~ClientProtocol.connection_lost` when the
+socket goes. A *dialect* subclass (``trade.TradeProtocol``; the streams' later) decides what a
+received frame means and how a request is framed. No I/O and no clock reads here.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from .auth import Secret
+from .errors import (
+    AuthenticationError,
+    BybitWSError,
+    RequestError,
+    RequestNotSentError,
+    RequestOutcomeUnknownError,
+    RequestTimeoutError,
+)
+from .protocol import ReqIdGenerator
+from .requests import Request, RequestTable, Waiter
+from .retcodes import RETRYABLE_AUTH_CODES, RetCode
+
+__all__ = ["AuthOutcome", "ClientProtocol", "EventSink", "Limits", "Phase", "Signal"]
+
+logger = logging.getLogger(__name__)
+
+
+class Phase(enum.Enum):
+    """Where the current connection is."""
+
+    DOWN = "down"
+    """No socket: requests queue."""
+    AUTHENTICATING = "authenticating"
+    OPEN = "open"
+    """Authenticated: queued requests may be written."""
+    DRAINING = "draining"
+    """Told to move (restart notice): nothing more is written, in-flight replies still count."""
+    CLOSED = "closed"
+
+
+Signal = Literal["restart", "drained"]
+"""What the protocol tells its connection: move to a new connection; nothing in flight is left."""
+
+
+class EventSink(Protocol):
+    """The user's events (``events.EventEmitter``)."""
+
+    def emit(self, event: Any, payload: object) -> None: ...
+    def has_handlers(self, event: Any) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The timings and sizes a protocol works with (from the client's options)."""
+
+    request_timeout: float
+    connect_timeout: float
+    recv_window_ms: int
+    max_request_bytes: int
+
+
+class AuthOutcome(enum.Enum):
+    OK = "ok"
+    RETRY = "retry"
+    """Failed in a way a new connection may cure."""
+    FATAL = "fatal"
+
+
+class ClientProtocol:
+    """One client's connection state, whichever socket it currently rides on."""
+
+    ws_key: str
+
+    def __init__(
+        self, ws_key: str, limits: Limits, events: EventSink, signal: Callable[[Signal, str], None]
+    ) -> None:
+        self.ws_key = ws_key
+        self.limits = limits
+        self.events = events
+        self.signal = signal
+        self.phase = Phase.DOWN
+        self.table = RequestTable()
+        self.time_offset_ms = 0
+        self.last_rx = 0.0
+        self.pinged_at: float | None = None
+        self.auth_error: BaseException | None = None
+        """Why the last auth failed (``AuthenticationError``), for what waits on it."""
+        self._auth_waiter: Waiter | None = None
+        self.ever_open = False
+        """Whether a connection was ever authenticated (else retrying is still a first connect)."""
+        self.answered = False
+        """Whether the current connection answered a request (it proved healthy)."""
+        self.req_ids = ReqIdGenerator()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    @property
+    def writable(self) -> bool:
+        """Whether queued requests may be written now."""
+        return self.phase is Phase.OPEN
+
+    def connection_made(self, now: float) -> None:
+        """A socket is up (not yet authenticated)."""
+        self.phase = Phase.AUTHENTICATING
+        self.last_rx = now
+        self.pinged_at = None
+        self.auth_error = None
+        self.answered = False
+
+    def auth_expires(self, wall_ms: int) -> int:
+        """``expires`` of the auth frame for the wall clock ``wall_ms``."""
+        return wall_ms + self.time_offset_ms + self.limits.recv_window_ms
+
+    def auth_sent(self, waiter: Waiter) -> None:
+        """The auth frame left; ``waiter`` gets an :class:`AuthOutcome` with the reply."""
+        self._auth_waiter = waiter
+
+    def authenticated(self, code: int | None, msg: str, frame: Mapping[str, Any]) -> None:
+        """The auth reply: settle the auth waiter with what it means."""
+        waiter, self._auth_waiter = self._auth_waiter, None
+        if waiter is None or waiter.done():
+            logger.warning("unexpected auth reply: retCode=%s", code)
+            return
+        if code in (RetCode.OK, RetCode.REPEAT_AUTH):
+            self.phase = Phase.OPEN
+            waiter.set_result(AuthOutcome.OK)
+            return
+        self.auth_error = AuthenticationError(code, msg, dict(frame))
+        retry = code in RETRYABLE_AUTH_CODES
+        waiter.set_result(AuthOutcome.RETRY if retry else AuthOutcome.FATAL)
+
+    def connection_lost(self, reason: str) -> list[RequestError]:
+        """The socket is gone (or going): every in-flight request fails now, outcome unknown.
+
+        Queued requests stay queued for the next connection. Returns the failures (each also
+        emitted on ``exception``).
+        """
+        if self.phase is not Phase.CLOSED:
+            self.phase = Phase.DOWN
+        waiter, self._auth_waiter = self._auth_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(ConnectionError(reason))
+            waiter.exception()
+        failures: list[RequestError] = []
+        for request in self.table.drop_in_flight():
+            error = RequestOutcomeUnknownError(
+                f"{request.op} was sent but {reason} before its reply (reqId {request.req_id}); "
+                "check the order (e.g. by orderLinkId) before sending it again",
+                op=request.op,
+                req_id=request.req_id,
+                params=request.params,
+            )
+            if self.fail(request, error):
+                failures.append(error)
+        self.session_reset()
+        return failures
+
+    def fail_queued(
+        self, error: Callable[[Request], BybitWSError], *, emit: bool = True
+    ) -> list[BybitWSError]:
+        """Fail every queued request (nothing of them left): no connection will take them.
+
+        Each failure is emitted on ``exception`` unless ``emit`` is False.
+        """
+        failures = []
+        for request in self.table.drop_queued():
+            failure = error(request)
+            if self.fail(request, failure) if emit else request.fail(failure):
+                failures.append(failure)
+        return failures
+
+    def close(self, reason: str) -> None:
+        """The client is closing: queued requests fail as not sent; nothing is accepted."""
+        self.phase = Phase.CLOSED
+        self.fail_queued(lambda r: self.not_sent(r, reason))
+
+    def forget(self) -> None:
+        """The event loop of every pending request is gone: drop them all, unsettled."""
+        self.table = RequestTable()
+        self.phase = Phase.DOWN
+        self.ever_open = False
+        self._auth_waiter = None
+        self.session_reset()
+
+    # -- requests --------------------------------------------------------------------------------
+
+    def submit(
+        self,
+        op: str,
+        params: Mapping[str, Any],
+        waiter: Waiter,
+        *,
+        timeout: float | None,
+        now: float,
+    ) -> Request:
+        """Queue a request (arm a timer for its ``deadline`` and ``connect_deadline``).
+
+        A request that cannot be valid (see :meth:`refusal`), or one made after ``close``,
+        fails at once as not sent.
+
+        Raises:
+            TypeError: a value is not JSON-serialisable (numbers must be str, e.g. ``"0.5"``).
+            ValueError: the params contain themselves.
+        """
+        req_id = self.req_ids()
+        params_json = "" if self.phase is Phase.CLOSED else self.encode(params)
+        wait = self.limits.request_timeout if timeout is None else timeout
+        connect_by = now + self.limits.connect_timeout
+        request = Request(
+            req_id,
+            op,
+            params,
+            params_json,
+            waiter,
+            timeout=wait,
+            deadline=now + wait,
+            connect_deadline=connect_by,
+        )
+        if self.phase is Phase.CLOSED:
+            self.fail(request, self.not_sent(request, "the client is closed"))
+            return request
+        refusal = self.refusal(request)
+        if refusal is not None:
+            self.fail(request, self.not_sent(request, refusal))
+            return request
+        self.table.add(request)
+        return request
+
+    def refusal(self, request: Request) -> str | None:
+        """Why ``request`` cannot be valid and must not be sent, if so (dialects add rules)."""
+        size = len(request.params_json.encode())
+        if size > self.limits.max_request_bytes:
+            return (
+                f"its parameters take {size} bytes, over the frame limit of "
+                f"{self.limits.max_request_bytes} (max_request_bytes): split it"
+            )
+        return None
+
+    def expire(self, now: float) -> None:
+        """Fail what is due at ``now``: timeouts, and queued requests no connection took."""
+        for request in self.table.due(now):
+            if now >= request.deadline:
+                if request.sent:
+                    self.table.timed_out(request)
+                    self.timed_out(request)
+                self.fail(
+                    request,
+                    RequestTimeoutError(
+                        timeout=request.timeout,
+                        sent=request.sent,
+                        op=request.op,
+                        req_id=request.req_id,
+                        params=request.params,
+                    ),
+                )
+            elif not request.sent and self.phase in (Phase.DOWN, Phase.AUTHENTICATING):
+                self.table.queue.remove(request)
+                reason = f"no authenticated connection within {self.limits.connect_timeout:g} s"
+                if self.auth_error is not None:
+                    reason += f" (last error: {self.auth_error})"
+                self.fail(request, self.not_sent(request, reason))
+        self.check_drained()
+
+    def check_drained(self) -> None:
+        """Signal ``drained`` once a draining connection has nothing in flight."""
+        if self.phase is Phase.DRAINING and not self.table.in_flight:
+            self.signal("drained", "nothing in flight")
+
+    def fail(self, request: Request, error: BybitWSError) -> bool:
+        """Settle ``request`` with ``error`` and emit it; False if it was settled already."""
+        if not request.fail(error):
+            return False
+        self.events.emit("exception", error)
+        return True
+
+    @staticmethod
+    def not_sent(request: Request, reason: str) -> RequestNotSentError:
+        return RequestNotSentError(
+            f"{request.op} was not sent: {reason} (reqId {request.req_id})",
+            op=request.op,
+            req_id=request.req_id,
+            params=request.params,
+        )
+
+    # -- heartbeat -------------------------------------------------------------------------------
+
+    def pinged(self, now: float) -> None:
+        self.pinged_at = now
+
+    def pong_overdue(self) -> bool:
+        """Whether nothing arrived since the last ping."""
+        return self.pinged_at is not None and self.last_rx < self.pinged_at
+
+    # -- what a dialect provides -----------------------------------------------------------------
+
+    def receive(self, text: str, now: float) -> None:
+        """One complete received message. Must not raise."""
+        raise NotImplementedError
+
+    def encode(self, params: Mapping[str, Any]) -> str:
+        """The JSON text of a request's parameters (raises on what JSON cannot carry)."""
+        raise NotImplementedError
+
+    def frames(self, batch: list[Request], wall_ms: int, now: float) -> list[str]:
+        """The frames of ``batch`` (taken from the table), stamped with the wall clock."""
+        raise NotImplementedError
+
+    def ping_frame(self) -> str:
+        raise NotImplementedError
+
+    def auth_frame(self, api_key: str, secret: Secret, expires_ms: int) -> str:
+        """The signed auth frame."""
+        raise NotImplementedError
+
+    def timed_out(self, request: Request) -> None:
+        """Hook: a sent request timed out (its reply may come late)."""
+
+    def session_reset(self) -> None:
+        """Hook: the connection is gone; forget what belonged to it."""
