@@ -235,7 +235,11 @@ def attach_default_listeners(ws: WebsocketClient) -> None:
 
     def log_event(level: int, text: str) -> Handler:
         def handler(payload: object) -> None:
-            logger.log(level, "%s: %s", text, payload)
+            if isinstance(payload, dict) and payload.get("connected_before") is False:
+                shown = "connecting failed, retrying"  # a first connect lost nothing
+            else:
+                shown = text
+            logger.log(level, "%s: %s", shown, payload)
 
         return handler
 

@@ -54,6 +54,8 @@ class ReconnectEvent(ConnectionEvent):
     """Seconds before this attempt."""
     reason: str
     """Why the last connection ended (or the last attempt failed)."""
+    connected_before: bool
+    """Whether a connection was ever up (False: a first connect is still being retried)."""
 
 
 logger = logging.getLogger(__name__)

@@ -53,7 +53,8 @@ class ClientOptions(TypedDict, total=False):
     referer: str
     """API broker id sent as the ``Referer`` header (none by default)."""
     max_frame_bytes: int
-    """Largest frame accepted; a bigger one ends the connection (default 4 MiB)."""
+    """Largest frame sent or accepted: a bigger request is refused unsent, a bigger reply ends
+    the connection (default 4 MiB)."""
     reconnect_initial_delay: float
     """First reconnect delay in seconds, doubled per failed attempt, with jitter (default 0.25)."""
     reconnect_max_delay: float
@@ -67,6 +68,13 @@ class ClientOptions(TypedDict, total=False):
     """``sign(payload) -> signature``, sync or async, in place of ``secret``: for keys that never
     leave a vault or HSM. Called once per connection; it must answer within half of
     ``connect_timeout`` (none by default)."""
+    healthy_after: float
+    """Seconds a connection must stay up (or answer a request) to reset the reconnect delay
+    (default 10)."""
+    max_new_connections: int
+    """New connections this client may open per ``new_connections_window`` (default 500)."""
+    new_connections_window: float
+    """The sliding window of ``max_new_connections``, in seconds (default 300, as Bybit's)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,9 @@ class ConnectionOptions:
     max_frame_bytes: int = 4 * 1024 * 1024
     reconnect_initial_delay: float = 0.25
     reconnect_max_delay: float = 30.0
+    healthy_after: float = 10.0
+    max_new_connections: int = 500
+    new_connections_window: float = 300.0
 
 
 def check_seconds(name: str, value: object) -> float:
@@ -151,6 +162,9 @@ OPTION_FIELDS: Mapping[str, tuple[str | None, Callable[[str, Any], object]]] = {
     "key_type": (None, _with_secret),
     "secret_passphrase": (None, _with_secret),
     "sign": (None, _with_secret),
+    "healthy_after": ("healthy_after", check_seconds),
+    "max_new_connections": ("max_new_connections", _integer(1, "connections")),
+    "new_connections_window": ("new_connections_window", check_seconds),
 }
 """Each option of ``ClientOptions``: the ``ConnectionOptions`` field it sets (None: it is an
 argument of ``ws_api_url`` or of ``make_signer``) and the check its value passes. A new option

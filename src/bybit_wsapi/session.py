@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from .auth import Secret
 from .errors import (
     AuthenticationError,
     BybitWSError,
@@ -316,8 +315,8 @@ class ClientProtocol:
     def ping_frame(self) -> str:
         raise NotImplementedError
 
-    def auth_frame(self, api_key: str, secret: Secret, expires_ms: int) -> str:
-        """The signed auth frame."""
+    def auth_frame(self, api_key: str, expires_ms: int, signature: str) -> str:
+        """The auth frame around its signature (of ``auth_payload(expires_ms)``)."""
         raise NotImplementedError
 
     def timed_out(self, request: Request) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from bybit_wsapi_generated.tables import CATEGORY_FIELD, OPERATION_RULES
 
-from .auth import Secret
 from .errors import WSAPIError
 from .orphans import Match, OrphanMatcher
 from .protocol import (
@@ -24,11 +23,11 @@ from .protocol import (
     OrphanError,
     Reply,
     Unrecognised,
-    auth_frame,
     decode,
     encode_params,
     request_frame,
     response_meta,
+    signed_auth_frame,
 )
 from .requests import Request
 from .retcodes import RESTART_CODES
@@ -106,8 +105,8 @@ class TradeProtocol(ClientProtocol):
     def ping_frame(self) -> str:
         return PING_FRAME
 
-    def auth_frame(self, api_key: str, secret: Secret, expires_ms: int) -> str:
-        return auth_frame(api_key, secret, expires_ms, f"auth-{expires_ms}")
+    def auth_frame(self, api_key: str, expires_ms: int, signature: str) -> str:
+        return signed_auth_frame(api_key, expires_ms, signature, f"auth-{expires_ms}")
 
     # -- frames in -------------------------------------------------------------------------------
 

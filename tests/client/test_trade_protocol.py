@@ -18,7 +18,6 @@ from bybit_wsapi import (
     RequestTimeoutError,
     WSAPIError,
 )
-from bybit_wsapi.auth import Secret
 from bybit_wsapi.retry import ConnectionBudget
 from bybit_wsapi.session import AuthOutcome, Limits, Phase
 from bybit_wsapi.trade import TradeProtocol, batch_cap
@@ -200,8 +199,8 @@ def test_the_auth_frame_is_signed_and_expires_ahead() -> None:
     h = Harness(open_=False)
     h.protocol.time_offset_ms = 7
     expires = h.protocol.auth_expires(1_000)
-    frame = json.loads(h.protocol.auth_frame("key", Secret("test-secret"), expires))
-    assert frame["op"] == "auth" and frame["args"][:2] == ["key", 1_000 + 7 + 5000]
+    frame = json.loads(h.protocol.auth_frame("key", expires, "sig"))
+    assert frame["op"] == "auth" and frame["args"] == ["key", 1_000 + 7 + 5000, "sig"]
 
 
 def test_heartbeat_state_in_fake_time() -> None:

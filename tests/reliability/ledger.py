@@ -148,6 +148,10 @@ class Ledger:
         self.settles = [bytearray(capacity) for _ in OPS]
         self.response_events = [bytearray(capacity) for _ in OPS]
         self.exception_events = [bytearray(capacity) for _ in OPS]
+        self.late_events = [bytearray(capacity) for _ in OPS]
+        """Replies after the call timed out, emitted marked late (``meta.late``)."""
+        self.auth_events = 0
+        """``exception`` events of a rejected auth (one per rejection, not per call)."""
         self.issued = 0
         self.settled = 0
         self.faults: Counter[str] = Counter()
@@ -219,18 +223,25 @@ class Ledger:
         if index is None or op not in OPS:
             self._stray(f"a response event for no call: {str(frame)[:200]}")
             return
-        events = self.response_events[OPS.index(op)]
+        late = isinstance(frame.get("meta"), dict) and frame["meta"].get("late") is True
+        events = (self.late_events if late else self.response_events)[OPS.index(op)]
         events[index] = min(255, events[index] + 1)
 
     def on_exception(self, error: Any) -> None:
-        """The client's ``exception`` event."""
+        """The client's ``exception`` event: one per failed call, one per rejected auth."""
+        if isinstance(error, AuthenticationError):
+            self.auth_events += 1
+            return
+        response = getattr(error, "response", None)
+        meta = response.get("meta") if isinstance(response, Mapping) else None
+        late = isinstance(meta, Mapping) and meta.get("late") is True
         params = getattr(error, "params", None)
         op = getattr(error, "op", None)
         index = self.index(params.get("orderLinkId") if isinstance(params, Mapping) else None)
         if index is None or op not in OPS:
             self._stray(f"an exception event for no call: {error!r}")
             return
-        events = self.exception_events[OPS.index(op)]
+        events = (self.late_events if late else self.exception_events)[OPS.index(op)]
         events[index] = min(255, events[index] + 1)
 
     def _stray(self, what: str) -> None:
@@ -305,8 +316,14 @@ class Ledger:
             problems.append("never settled properly")
         responses = self.response_events[op][index]
         exceptions = self.exception_events[op][index]
-        if responses != (kind == Kind.OK) or exceptions != (kind == Kind.REJECTED):
+        late = self.late_events[op][index]
+        # every failure reaches ``exception`` once (a rejected auth: once for all its calls)
+        if responses != (kind == Kind.OK) or exceptions != (
+            kind not in (Kind.OK, Kind.AUTH_REJECTED)
+        ):
             problems.append(f"events: {responses} response, {exceptions} exception")
+        if late > (kind == Kind.TIMEOUT_SENT):
+            problems.append(f"{late} late replies, but it was {kind.name}")
         if kind in NEVER_SENT and seen[(OPS[op], link)]:
             problems.append("reported as not sent, but the server received it")
         order = orders.get(link)

@@ -392,7 +392,13 @@ async def test_server_slower_than_the_call_timeout(harness: Harness) -> None:
     server.faults.delay_ms = 400
     await assert_recovers(client, server)
     assert log.count("open") == 1
-    assert log.count("response") == 1
+    # the three late replies are emitted marked late, with their call's params
+    late = [r for r in log.of("response") if r["meta"].get("late")]
+    assert sorted(r["meta"]["params"]["orderLinkId"] for r in late) == sorted(links)
+    assert [r["data"]["orderLinkId"] for r in late] == [
+        r["meta"]["params"]["orderLinkId"] for r in late
+    ]
+    assert log.count("response") - len(late) == 1
     assert_at_most_once(server)
 
 
