@@ -18,11 +18,18 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from bybit_wsapi import AuthenticationError, BybitWSError, WebsocketAPIClient
+from bybit_wsapi import (
+    AuthenticationError,
+    BybitWSError,
+    ConfigurationError,
+    WebsocketAPIClient,
+    sync,
+)
 from bybit_wsapi.auth import hmac_signature
 from bybit_wsapi.events import EVENT_NAMES
 from bybit_wsapi.options import connection_options
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
+from bybit_wsapi.server.thread import ServerThread
 from bybit_wsapi.signing_rsa import RsaSigner
 
 from ..rsa_keys import PASSPHRASE, key_pair, other_key_pair
@@ -327,3 +334,26 @@ async def test_close_during_a_hung_hook_settles_everything(
         with pytest.raises(BybitWSError, match="closed"):
             await call
     assert bybit_tasks() == []
+
+
+def test_the_sync_client_signs_with_rsa_through_the_pytest_fixture(
+    bybit_ws_server_factory: Callable[[ServerConfig], ServerThread],
+) -> None:
+    handle = bybit_ws_server_factory(
+        ServerConfig(accounts={RSA_KEY: key_pair().public_pem}, rate_limit=False)
+    )
+    with pytest.raises(ConfigurationError, match="encrypted private key"):
+        sync.WebsocketAPIClient(key=RSA_KEY, secret=key_pair().encrypted_pem, ws_url=handle.url)
+    with sync.WebsocketAPIClient(
+        key=RSA_KEY,
+        secret=key_pair().encrypted_pem,
+        secret_passphrase=PASSPHRASE,
+        ws_url=handle.url,
+        attach_event_listeners=False,
+    ) as client:
+        assert client.submit_new_order(order("sync-rsa"))["retCode"] == 0
+    with sync.WebsocketAPIClient(
+        key=RSA_KEY, sign=rsa_sign_in_vault, ws_url=handle.url, attach_event_listeners=False
+    ) as client:
+        assert client.submit_new_order(order("sync-hook"))["retCode"] == 0
+    assert [o["orderLinkId"] for o in handle.orders(RSA_KEY)] == ["sync-rsa", "sync-hook"]
