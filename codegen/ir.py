@@ -161,8 +161,10 @@ class Stream:
     category: str | None
     """The product type whose public topics it carries (``None``: private, every category)."""
     dialect: str
-    max_args_per_request: int
-    """Topics per subscribe frame (Bybit's limit on spot, a safety cap elsewhere)."""
+    subscribe_batch: int
+    """Topics the client sends per subscribe frame (at most ``max_args_per_request``)."""
+    max_args_per_request: int | None
+    """Bybit's limit of topics per subscribe frame (spot: 10)."""
     max_args_chars: int | None
     """Total characters of the subscribed topics on one connection."""
     max_topics: int | None

@@ -133,8 +133,8 @@ class StreamChecks(TypeChecks):
 
     def check_stream(self, attribute: str, raw: Any, path: str, parent: YamlMap) -> Stream | None:
         m = self.mapping(raw, path, parent, attribute)
-        required = ("ws_key", "description", "path", "access", "dialect", "max_args_per_request")
-        optional = ("category", "max_args_chars", "max_topics")
+        required = ("ws_key", "description", "path", "access", "dialect", "subscribe_batch")
+        optional = ("category", "max_args_per_request", "max_args_chars", "max_topics")
         if m is None or not self.keys(m, path, required, optional):
             return None
         ws_key, description = self.text(m, "ws_key", path), self.text(m, "description", path)
@@ -170,15 +170,25 @@ class StreamChecks(TypeChecks):
             hint = did_you_mean(str(dialect), self.dialects)
             self.error(f"{path}.dialect", f"unknown dialect {what}{hint}", m, "dialect")
             return None
-        limits = {k: self.integer(m, k, path, 1) for k in ("max_args_chars", "max_topics")}
-        per_request = self.integer(m, "max_args_per_request", path, 1)
+        limits = {k: self.integer(m, k, path, 1) for k in optional[1:]}
+        batch = self.integer(m, "subscribe_batch", path, 1)
         if any(k in m and v is None for k, v in limits.items()):
+            return None
+        cap = limits["max_args_per_request"]
+        if batch is not None and cap is not None and batch > cap:
+            self.error(
+                f"{path}.subscribe_batch",
+                f"{batch} is over max_args_per_request ({cap}): the server would refuse the frames",
+                m,
+                "subscribe_batch",
+            )
             return None
         if ws_key is None or description is None or url_path is None or access is None:
             return None
-        if per_request is None:
+        if batch is None:
             return None
         return Stream(
             attribute, ws_key, description, url_path, cast(Literal["public", "private"], access),
-            category, dialect, per_request, limits["max_args_chars"], limits["max_topics"],
+            category, dialect, batch, limits["max_args_per_request"], limits["max_args_chars"],
+            limits["max_topics"],
         )  # fmt: skip

@@ -1,4 +1,4 @@
-# Generated from ws_api.yaml, ws_streams.yaml (sha256 2f997be3772388e856ada29ce8616e2a9b340fa3d51dead535a8fab867b2cca9) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
+# Generated from ws_api.yaml, ws_streams.yaml (sha256 83d05c6c4a92811824684e4bbd7b083666e9c8fea9bd4e4ccdde97746758f2d4) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
 """The streams as plain data: sockets, dialects, limits and topic routing.
 
 The stream client and the local server both read these tables, so no path, limit or topic
@@ -88,12 +88,14 @@ class StreamRule(TypedDict):
     """The category whose public topics it carries; ``None``: private (every category)."""
     dialect: str
     """The ``DIALECTS`` entry of its acks and pongs."""
-    max_args_per_request: int
-    """Topics per subscribe frame (Bybit's limit on spot, a safety cap elsewhere)."""
+    subscribe_batch: int
+    """Topics the client sends in one subscribe frame (500 where Bybit sets no limit: a safety cap)."""
+    max_args_per_request: int | None
+    """Bybit's limit of topics per subscribe frame (spot: 10); ``None``: no limit."""
     max_args_chars: int | None
-    """Characters of all topics subscribed on one connection."""
+    """Bybit's limit of characters of all topics subscribed on one connection."""
     max_topics: int | None
-    """Topics subscribed on one connection."""
+    """Bybit's limit of topics subscribed on one connection (option: 2000)."""
 
 
 class TopicVariantRule(TypedDict):
@@ -185,6 +187,7 @@ STREAMS: Final[Mapping[StreamWsKey, StreamRule]] = {
         "access": "public",
         "category": "spot",
         "dialect": "public_spot",
+        "subscribe_batch": 10,
         "max_args_per_request": 10,
         "max_args_chars": 21000,
         "max_topics": None,
@@ -195,7 +198,8 @@ STREAMS: Final[Mapping[StreamWsKey, StreamRule]] = {
         "access": "public",
         "category": "linear",
         "dialect": "public_linear",
-        "max_args_per_request": 500,
+        "subscribe_batch": 500,
+        "max_args_per_request": None,
         "max_args_chars": 21000,
         "max_topics": None,
     },
@@ -205,7 +209,8 @@ STREAMS: Final[Mapping[StreamWsKey, StreamRule]] = {
         "access": "public",
         "category": "inverse",
         "dialect": "public_linear",
-        "max_args_per_request": 500,
+        "subscribe_batch": 500,
+        "max_args_per_request": None,
         "max_args_chars": 21000,
         "max_topics": None,
     },
@@ -215,7 +220,8 @@ STREAMS: Final[Mapping[StreamWsKey, StreamRule]] = {
         "access": "public",
         "category": "option",
         "dialect": "public_option",
-        "max_args_per_request": 500,
+        "subscribe_batch": 500,
+        "max_args_per_request": None,
         "max_args_chars": 21000,
         "max_topics": 2000,
     },
@@ -225,7 +231,8 @@ STREAMS: Final[Mapping[StreamWsKey, StreamRule]] = {
         "access": "private",
         "category": None,
         "dialect": "private",
-        "max_args_per_request": 500,
+        "subscribe_batch": 500,
+        "max_args_per_request": None,
         "max_args_chars": None,
         "max_topics": None,
     },

@@ -46,18 +46,19 @@ def test_every_documented_topic_family_is_there() -> None:
 
 
 def test_stream_sockets_paths_and_limits_are_the_documented_ones() -> None:
-    """Section 1 (paths), section 2.2 (args limits) and the Node SDK's wsKeys and 500 cap."""
+    """Section 1 (paths), section 2.2 (Bybit's args limits), the Node SDK's wsKeys and its
+    batch of 500 topics per frame where Bybit sets no limit."""
     table = {
-        key: (r["attribute"], r["path"], r["category"], r["max_args_per_request"], r["max_args_chars"], r["max_topics"])
+        key: (r["attribute"], r["path"], r["category"], r["subscribe_batch"], r["max_args_per_request"], r["max_args_chars"], r["max_topics"])
         for key, r in streams.STREAMS.items()
     }  # fmt: skip
     assert table == {
-        "v5SpotPublic": ("v5_spot_public", "/v5/public/spot", "spot", 10, 21000, None),
-        "v5LinearPublic": ("v5_linear_public", "/v5/public/linear", "linear", 500, 21000, None),
-        "v5InversePublic": ("v5_inverse_public", "/v5/public/inverse", "inverse", 500, 21000, None),
-        "v5OptionPublic": ("v5_option_public", "/v5/public/option", "option", 500, 21000, 2000),
-        "v5Private": ("v5_private", "/v5/private", None, 500, None, None),
-    }
+        "v5SpotPublic": ("v5_spot_public", "/v5/public/spot", "spot", 10, 10, 21000, None),
+        "v5LinearPublic": ("v5_linear_public", "/v5/public/linear", "linear", 500, None, 21000, None),
+        "v5InversePublic": ("v5_inverse_public", "/v5/public/inverse", "inverse", 500, None, 21000, None),
+        "v5OptionPublic": ("v5_option_public", "/v5/public/option", "option", 500, None, 21000, 2000),
+        "v5Private": ("v5_private", "/v5/private", None, 500, None, None, None),
+    }  # fmt: skip
     for key, rule in streams.STREAMS.items():
         assert getattr(WS_KEY_MAP, rule["attribute"]) == key
     assert dict(streams.PUBLIC_WS_KEYS) == {

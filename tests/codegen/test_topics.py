@@ -108,6 +108,12 @@ CASES = [
         "a public stream needs the 'category' it serves",
     ),
     _case(
+        "a-batch-over-bybits-limit",
+        "    subscribe_batch: 10\n", "    subscribe_batch: 20\n",
+        "subscribe_batch: 20", "streams.v5_spot_public.subscribe_batch",
+        "20 is over max_args_per_request (10): the server would refuse the frames",
+    ),
+    _case(
         "unknown-category-in-a-variant",
         "      - categories: [linear, inverse]\n\n  order:",
         "      - categories: [linear, futures]\n\n  order:",
