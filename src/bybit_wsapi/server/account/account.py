@@ -21,8 +21,11 @@ does not list is accepted and never fills.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Final, get_args
+
+from bybit_wsapi_generated.models import CancelTypeV5, CategoryV5, RejectReasonV5
 
 from bybit_wsapi.retcodes import RetCode
 
@@ -32,12 +35,14 @@ from ..market.market import Market
 from ..market.push import Ids, Push
 from ..orders import ORDER_ID, Action, OrderBook, Outcome
 from .config import AccountConfig
-from .messages import envelope, execution_item, order_item, position_item
-from .state import OPEN, ZERO, LiveOrder, Position
+from .messages import Item, envelope, execution_item, order_item, position_item
+from .state import OPEN, ZERO, LiveOrder, Position, pick
 from .terms import order_terms, step_problem, vet
 from .wallet import Wallet
 
 __all__ = ["Account"]
+
+_CATEGORIES: Final[tuple[CategoryV5, ...]] = get_args(CategoryV5)
 
 
 class Account:
@@ -75,13 +80,16 @@ class Account:
         self, action: Action, category: str, params: Mapping[str, object], now_ms: int
     ) -> tuple[Outcome, list[Push]]:
         """Run a validated order op; its outcome and the pushes it causes."""
+        known = pick(category, _CATEGORIES, None)
+        if known is None:
+            raise ValueError(f"unknown category {category!r}: one of {', '.join(_CATEGORIES)}")
         pushes: list[Push] = []
         if action == "create":
-            outcome = self._create(category, params, now_ms, pushes)
+            outcome = self._create(known, params, now_ms, pushes)
         elif action == "amend":
-            outcome = self._amend(category, params, now_ms, pushes)
+            outcome = self._amend(known, params, now_ms, pushes)
         else:
-            outcome = self._cancel(category, params, now_ms, pushes)
+            outcome = self._cancel(known, params, now_ms, pushes)
         pushes += self.market.drain()
         return outcome, pushes if self.wants_pushes else []
 
@@ -112,7 +120,7 @@ class Account:
             last = listing.price.value(listing.last)
             if last >= live.trigger if live.trigger_direction == 1 else last <= live.trigger:
                 del self._untriggered[live.order_id]
-                live.status = "New"
+                live.set_status("New")
                 self._start(live, now_ms, pushes)
         for (category, symbol, side), heap in self._resting.items():
             listing = self.market.listing(category, symbol)
@@ -123,7 +131,7 @@ class Account:
     # ---- ops ------------------------------------------------------------------------------
 
     def _create(
-        self, category: str, params: Mapping[str, object], now_ms: int, pushes: list[Push]
+        self, category: CategoryV5, params: Mapping[str, object], now_ms: int, pushes: list[Push]
     ) -> Outcome:
         refused = self.book.refuse_create(category, params)
         if refused is not None:
@@ -146,7 +154,7 @@ class Account:
             last = listing.price.value(listing.last)
             if not live.trigger_direction:
                 live.trigger_direction = 1 if live.trigger > last else 2
-            live.status = "Untriggered"
+            live.set_status("Untriggered")
             self._untriggered[outcome.order_id] = live
             self._lifecycle(live, now_ms, pushes)
         else:
@@ -154,7 +162,7 @@ class Account:
         return outcome
 
     def _amend(
-        self, category: str, params: Mapping[str, object], now_ms: int, pushes: list[Push]
+        self, category: CategoryV5, params: Mapping[str, object], now_ms: int, pushes: list[Push]
     ) -> Outcome:
         record = self.book.find(category, params)
         live = None if record is None else self._live.get(str(record[ORDER_ID]))
@@ -180,7 +188,7 @@ class Account:
         return outcome
 
     def _cancel(
-        self, category: str, params: Mapping[str, object], now_ms: int, pushes: list[Push]
+        self, category: CategoryV5, params: Mapping[str, object], now_ms: int, pushes: list[Push]
     ) -> Outcome:
         record = self.book.find(category, params)
         live = None if record is None else self._live.get(str(record[ORDER_ID]))
@@ -347,12 +355,12 @@ class Account:
                 executions.append(full)
                 fasts.append(fast)
         if live.leaves <= 0:
-            live.status = "Filled"
+            live.set_status("Filled")
             self.funds.unlock(live)
         elif finish:
             self._close(live, "UNKNOWN", "EC_NoImmediateQtyToFill")
         else:
-            live.status = "PartiallyFilled"
+            live.set_status("PartiallyFilled")
         live.record["updatedTime"] = str(now_ms)
         if not self.wants_pushes:
             return
@@ -366,10 +374,10 @@ class Account:
 
     # ---- order state ----------------------------------------------------------------------
 
-    def _close(self, live: LiveOrder, cancel_type: str, reason: str) -> None:
+    def _close(self, live: LiveOrder, cancel_type: CancelTypeV5, reason: RejectReasonV5) -> None:
         """Cancel what is left (spot keeps the fills as PartiallyFilledCanceled)."""
         spot_partial = live.category == "spot" and live.cum_qty > 0
-        live.status = "PartiallyFilledCanceled" if spot_partial else "Cancelled"
+        live.set_status("PartiallyFilledCanceled" if spot_partial else "Cancelled")
         live.cancel_type, live.reject_reason = cancel_type, reason
         self._untriggered.pop(live.order_id, None)
         self.funds.unlock(live)
@@ -402,6 +410,6 @@ class Account:
             pushes.append(self._push("position", category, [item], now_ms))
 
     def _push(
-        self, topic: str, category: str | None, items: list[dict[str, object]], now_ms: int
+        self, topic: str, category: CategoryV5 | None, items: Sequence[Item], now_ms: int
     ) -> Push:
         return envelope(self._ids, topic, category, items, now_ms=now_ms, account=self.api_key)

@@ -7,18 +7,43 @@ except the flags and integers the reference types otherwise. The envelope is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Final
+from typing import Final, get_args
+
+from bybit_wsapi_generated.models import (
+    CategoryV5,
+    ExecutionV5,
+    FastExecutionV5,
+    MarketUnitV5,
+    OrderSMPTypeV5,
+    OrderTriggerByV5,
+    OrderV5,
+    PositionV5,
+    SlippageToleranceTypeV5,
+    TPSLModeV5,
+    WalletCoinV5,
+    WalletV5,
+)
 
 from ..market.listing import Listing
 from ..market.push import Ids, Push
-from .state import OPEN, ZERO, Coin, LiveOrder, Position
+from .state import OPEN, ZERO, Coin, LiveOrder, Position, pick
 
 __all__ = ["dec", "envelope", "execution_item", "order_item", "position_item", "wallet_item"]
 
 _QUANTUM: Final = Decimal("0.00000001")
-Item = dict[str, object]
+Item = OrderV5 | ExecutionV5 | FastExecutionV5 | PositionV5 | WalletV5
+_TRIGGER_BY: Final[tuple[OrderTriggerByV5, ...]] = get_args(OrderTriggerByV5)
+_SMP: Final[tuple[OrderSMPTypeV5, ...]] = get_args(OrderSMPTypeV5)
+_TPSL: Final[tuple[TPSLModeV5, ...]] = get_args(TPSLModeV5)
+_UNITS: Final[tuple[MarketUnitV5, ...]] = get_args(MarketUnitV5)
+_SLIPPAGE: Final[tuple[SlippageToleranceTypeV5, ...]] = get_args(SlippageToleranceTypeV5)
+
+
+def _text(record: Mapping[str, object], key: str) -> str:
+    value = record.get(key)
+    return value if isinstance(value, str) else ""
 
 
 def dec(value: Decimal) -> str:
@@ -28,7 +53,13 @@ def dec(value: Decimal) -> str:
 
 
 def envelope(
-    ids: Ids, topic: str, category: str | None, items: list[Item], *, now_ms: int, account: str
+    ids: Ids,
+    topic: str,
+    category: CategoryV5 | None,
+    items: Sequence[Item],
+    *,
+    now_ms: int,
+    account: str,
 ) -> Push:
     """One private push of ``items`` on the all-in-one ``topic`` (see :class:`Push`)."""
     message: dict[str, object] = {}
@@ -36,7 +67,7 @@ def envelope(
         message["id"] = ids.uuid()
     message["topic"] = topic
     message["creationTime"] = now_ms
-    message["data"] = items
+    message["data"] = list(items)
     return Push(topic, category, message, account)
 
 
@@ -55,7 +86,7 @@ def _price(listing: Listing | None, value: Decimal | None) -> str:
     return dec(value) if ticks is None or listing is None else listing.price.format(ticks)
 
 
-def order_item(order: LiveOrder, now_ms: int) -> Item:
+def order_item(order: LiveOrder, now_ms: int) -> OrderV5:
     """One ``order`` item (§4.1) of the order's current state."""
     record, category = order.record, order.category
     cum = order.cum_qty
@@ -64,10 +95,10 @@ def order_item(order: LiveOrder, now_ms: int) -> Item:
         avg = dec(cum / order.cum_value if category == "inverse" else order.cum_value / cum)
     leaves = order.leaves if order.status in OPEN else ZERO
     price = order.price
-    item: Item = {
+    item: OrderV5 = {
         "category": category,
-        "orderId": record["orderId"],
-        "orderLinkId": record["orderLinkId"],
+        "orderId": order.order_id,
+        "orderLinkId": _text(record, "orderLinkId"),
         "parentOrderLinkId": "",
         "isLeverage": str(record.get("isLeverage", 0)) if category == "spot" else "",
         "blockTradeId": "",
@@ -76,51 +107,50 @@ def order_item(order: LiveOrder, now_ms: int) -> Item:
         "brokerOrderPrice": "",
         "qty": _qty(order, order.qty),
         "side": order.side,
-        "positionIdx": record.get("positionIdx", 0),
+        "positionIdx": 0,
         "orderStatus": order.status,
+        "cancelType": order.cancel_type,
+        "rejectReason": order.reject_reason,
+        "avgPrice": avg,
+        "leavesQty": _qty(order, leaves),
+        "leavesValue": dec(leaves * price) if price is not None else "0",
+        "cumExecQty": _qty(order, cum),
+        "cumExecValue": dec(order.cum_value),
+        "cumExecFee": dec(order.cum_fee),
+        "closedPnl": "0",
+        "timeInForce": order.time_in_force,
+        "orderType": order.order_type,
+        "stopOrderType": "",
+        "ocoTriggerBy": "OcoTriggerByUnknown",
+        "orderIv": _text(record, "orderIv"),
+        "marketUnit": pick(record.get("marketUnit"), _UNITS, ""),
+        "slippageToleranceType": pick(record.get("slippageToleranceType"), _SLIPPAGE, "UNKNOWN"),
+        "slippageTolerance": _text(record, "slippageTolerance") or "0",
+        "triggerPrice": _price(order.listing, order.trigger),
+        "takeProfit": _text(record, "takeProfit"),
+        "stopLoss": _text(record, "stopLoss"),
+        "tpslMode": pick(record.get("tpslMode"), _TPSL, ""),
+        "tpLimitPrice": _text(record, "tpLimitPrice"),
+        "slLimitPrice": _text(record, "slLimitPrice"),
+        "tpTriggerBy": pick(record.get("tpTriggerBy"), _TRIGGER_BY, ""),
+        "slTriggerBy": pick(record.get("slTriggerBy"), _TRIGGER_BY, ""),
+        "triggerDirection": order.trigger_direction,
+        "triggerBy": pick(record.get("triggerBy"), _TRIGGER_BY, ""),
+        "lastPriceOnCreated": order.last_price_on_created,
+        "reduceOnly": order.reduce_only,
+        "closeOnTrigger": record.get("closeOnTrigger") is True,
+        "placeType": "",
+        "smpType": pick(record.get("smpType"), _SMP, "None"),
+        "smpGroup": 0,
+        "smpOrderId": "",
+        "createdTime": _text(record, "createdTime"),
+        "updatedTime": str(now_ms),
+        "cumFeeDetail": {order.fee_coin: dec(order.cum_fee)} if order.cum_fee else {},
     }
-    if category not in ("spot", "option"):
+    if category == "spot":
+        item["feeCurrency"] = order.fee_coin
+    elif category != "option":
         item["createType"] = "CreateByUser"
-    item.update(
-        cancelType=order.cancel_type,
-        rejectReason=order.reject_reason,
-        avgPrice=avg,
-        leavesQty=_qty(order, leaves),
-        leavesValue=dec(leaves * price) if price is not None else "0",
-        cumExecQty=_qty(order, cum),
-        cumExecValue=dec(order.cum_value),
-        cumExecFee=dec(order.cum_fee),
-        closedPnl="0",
-        feeCurrency=order.fee_coin if category == "spot" else "",
-        timeInForce=order.time_in_force,
-        orderType=order.order_type,
-        stopOrderType="",
-        ocoTriggerBy="",
-        orderIv=record.get("orderIv", ""),
-        marketUnit=record.get("marketUnit", ""),
-        slippageToleranceType=record.get("slippageToleranceType", "UNKNOWN"),
-        slippageTolerance=record.get("slippageTolerance", "0"),
-        triggerPrice=_price(order.listing, order.trigger),
-        takeProfit=record.get("takeProfit", ""),
-        stopLoss=record.get("stopLoss", ""),
-        tpslMode=record.get("tpslMode", ""),
-        tpLimitPrice=record.get("tpLimitPrice", ""),
-        slLimitPrice=record.get("slLimitPrice", ""),
-        tpTriggerBy=record.get("tpTriggerBy", ""),
-        slTriggerBy=record.get("slTriggerBy", ""),
-        triggerDirection=order.trigger_direction,
-        triggerBy=record.get("triggerBy", ""),
-        lastPriceOnCreated=order.last_price_on_created,
-        reduceOnly=order.reduce_only,
-        closeOnTrigger=record.get("closeOnTrigger", False),
-        placeType="",
-        smpType=record.get("smpType", "None"),
-        smpGroup=0,
-        smpOrderId="",
-        createdTime=record["createdTime"],
-        updatedTime=str(now_ms),
-        cumFeeDetail={order.fee_coin: dec(order.cum_fee)} if order.cum_fee else {},
-    )
     return item
 
 
@@ -138,24 +168,23 @@ def execution_item(
     pnl: Decimal,
     closed: Decimal,
     now_ms: int,
-) -> tuple[Item, Item]:
+) -> tuple[ExecutionV5, FastExecutionV5]:
     """One ``execution`` item (§4.2) and its ``execution.fast`` item (§4.3)."""
     listing, record = order.listing, order.record
     exec_price = _price(listing, price)
     exec_qty = _qty(order, qty) if not order.quote_qty else dec(qty)
-    link_id = record["orderLinkId"]
+    link_id = _text(record, "orderLinkId")
     mark = _price(listing, price)
-    full: Item = {
+    full: ExecutionV5 = {
         "category": order.category,
         "symbol": order.symbol,
         "isLeverage": str(record.get("isLeverage", 0)) if order.category == "spot" else "",
-        "orderId": record["orderId"],
+        "orderId": order.order_id,
         "orderLinkId": link_id,
         "side": order.side,
         "orderPrice": _price(listing, order.price) if order.price is not None else "0",
         "orderQty": _qty(order, order.qty),
         "leavesQty": _qty(order, order.leaves),
-        "createType": "CreateByUser" if order.category not in ("spot", "option") else "",
         "orderType": order.order_type,
         "stopOrderType": "",
         "execFee": dec(fee),
@@ -178,12 +207,14 @@ def execution_item(
         "extraFees": "",
         "seq": seq,
         "feeCurrency": order.fee_coin,
-        "marketUnit": record.get("marketUnit", ""),
+        "marketUnit": pick(record.get("marketUnit"), _UNITS, ""),
     }
-    fast: Item = {
+    if order.category not in ("spot", "option"):
+        full["createType"] = "CreateByUser"
+    fast: FastExecutionV5 = {
         "category": order.category,
         "symbol": order.symbol,
-        "orderId": record["orderId"],
+        "orderId": order.order_id,
         "isMaker": maker,
         "orderLinkId": "" if maker else link_id,
         "execId": exec_id,
@@ -196,7 +227,7 @@ def execution_item(
     return full, fast
 
 
-def position_item(position: Position, listing: Listing | None, leverage: str) -> Item:
+def position_item(position: Position, listing: Listing | None, leverage: str) -> PositionV5:
     """One ``position`` item (§4.4)."""
     size = position.size
     entry = position.entry
@@ -210,7 +241,7 @@ def position_item(position: Position, listing: Listing | None, leverage: str) ->
         value = abs(size) * entry
         upl = size * (mark - entry)
     im = value / Decimal(leverage)
-    item: Item = {
+    item: PositionV5 = {
         "category": position.category,
         "symbol": position.symbol,
         "side": "" if not size else ("Buy" if size > 0 else "Sell"),
@@ -250,13 +281,13 @@ def position_item(position: Position, listing: Listing | None, leverage: str) ->
         "tradeMode": 0,
     }
     if position.category == "option":
-        item.update(delta="0.5", gamma="0.00001", vega="10", theta="-10")
+        item["delta"], item["gamma"], item["vega"], item["theta"] = "0.5", "0.00001", "10", "-10"
     return item
 
 
-def wallet_item(coins: Mapping[str, Coin], usd: Mapping[str, Decimal]) -> Item:
+def wallet_item(coins: Mapping[str, Coin], usd: Mapping[str, Decimal]) -> WalletV5:
     """The ``wallet`` item (§4.5) of a unified account; ``usd`` prices each coin in USD."""
-    rows = []
+    rows: list[WalletCoinV5] = []
     total = ZERO
     for name, coin in coins.items():
         usd_value = coin.balance * usd.get(name, ZERO)

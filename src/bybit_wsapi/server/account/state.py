@@ -4,16 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Final, TypeVar
 
-from ..market.book import Side
+from bybit_wsapi_generated.models import (
+    CancelTypeV5,
+    CategoryV5,
+    OrderSideV5,
+    OrderStatusV5,
+    OrderTimeInForceV5,
+    OrderTypeV5,
+    RejectReasonV5,
+)
+
 from ..market.listing import Listing
 
-__all__ = ["OPEN", "Coin", "LiveOrder", "Position"]
+__all__ = ["OPEN", "Coin", "LiveOrder", "Position", "pick"]
 
 OPEN: Final = frozenset(("New", "PartiallyFilled", "Untriggered"))
 """Statuses an amend or cancel applies to."""
 ZERO: Final = Decimal(0)
+_T = TypeVar("_T")
+
+
+def pick(value: object, options: tuple[_T, ...], default: _T) -> _T:
+    """``value`` if it is one of ``options`` (a validated enum value), else ``default``."""
+    for option in options:
+        if value == option:
+            return option
+    return default
 
 
 @dataclass(slots=True, kw_only=True)
@@ -21,13 +39,15 @@ class LiveOrder:
     """One order's terms and fill progress; ``record`` is the order book's dict of it."""
 
     record: dict[str, object]
-    category: str
+    category: CategoryV5
     symbol: str
     listing: Listing | None
     """``None``: the market does not list the symbol, so the order never fills."""
-    side: Side
-    order_type: str
-    time_in_force: str
+    side: OrderSideV5
+    order_type: OrderTypeV5
+    time_in_force: OrderTimeInForceV5
+    status: OrderStatusV5 = "New"
+    """Mirrored into ``record["status"]`` (what ``orders()`` shows) by :meth:`set_status`."""
     qty: Decimal
     """For a spot market buy sized in the quote coin (``quote_qty``), a quote amount."""
     price: Decimal | None
@@ -41,21 +61,17 @@ class LiveOrder:
     fee_coin: str = ""
     locked: Decimal = ZERO
     """Spot: the coin amount this order holds in the wallet's ``locked``."""
-    cancel_type: str = "UNKNOWN"
-    reject_reason: str = "EC_NoError"
+    cancel_type: CancelTypeV5 = "UNKNOWN"
+    reject_reason: RejectReasonV5 = "EC_NoError"
     last_price_on_created: str = ""
 
     @property
     def order_id(self) -> str:
         return str(self.record["orderId"])
 
-    @property
-    def status(self) -> str:
-        return str(self.record["status"])
-
-    @status.setter
-    def status(self, value: str) -> None:
-        self.record["status"] = value
+    def set_status(self, status: OrderStatusV5) -> None:
+        self.status = status
+        self.record["status"] = status
 
     @property
     def leaves(self) -> Decimal:
@@ -81,7 +97,7 @@ class LiveOrder:
 class Position:
     """A derivatives position: signed ``size`` (base qty; inverse: contracts)."""
 
-    category: str
+    category: CategoryV5
     symbol: str
     size: Decimal = ZERO
     entry: Decimal = ZERO
@@ -94,7 +110,7 @@ class Position:
     updated_ms: int = 0
 
     def fill(
-        self, side: Side, qty: Decimal, price: Decimal, *, inverse: bool
+        self, side: OrderSideV5, qty: Decimal, price: Decimal, *, inverse: bool
     ) -> tuple[Decimal, Decimal]:
         """Apply one execution; returns ``(realised pnl, closed size)``.
 

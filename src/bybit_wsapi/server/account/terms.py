@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Final
+from typing import Final, get_args
+
+from bybit_wsapi_generated.models import CategoryV5, OrderSideV5, OrderTimeInForceV5, OrderTypeV5
 
 from bybit_wsapi.retcodes import RetCode
 
-from ..market.book import Side
 from ..market.listing import Listing
 from ..market.market import Market
-from .state import LiveOrder, Position
+from .state import LiveOrder, Position, pick
 from .wallet import Wallet
 
 __all__ = ["order_terms", "step_problem", "vet"]
 
 _MSG_REDUCE_ONLY: Final = "current position is zero, cannot fix reduce-only order qty"
 _MSG_BALANCE: Final = "Insufficient balance."
+_ORDER_TYPES: Final[tuple[OrderTypeV5, ...]] = get_args(OrderTypeV5)
+_TIFS: Final[tuple[OrderTimeInForceV5, ...]] = get_args(OrderTimeInForceV5)
 
 
-def order_terms(market: Market, category: str, params: Mapping[str, object]) -> LiveOrder:
+def order_terms(market: Market, category: CategoryV5, params: Mapping[str, object]) -> LiveOrder:
     """A :class:`LiveOrder` for ``params`` (its ``record`` is filled in once created).
 
     A Market order is IOC and has no price; a spot market Buy is sized in the quote coin
@@ -29,8 +32,8 @@ def order_terms(market: Market, category: str, params: Mapping[str, object]) -> 
     """
     symbol = str(params.get("symbol", ""))
     listing = market.listing(category, symbol)
-    side: Side = "Sell" if params.get("side") == "Sell" else "Buy"
-    order_type = str(params.get("orderType", "Limit"))
+    side: OrderSideV5 = "Sell" if params.get("side") == "Sell" else "Buy"
+    order_type = pick(params.get("orderType"), _ORDER_TYPES, "Limit")
     is_market = order_type == "Market"
     price = params.get("price")
     trigger = params.get("triggerPrice")
@@ -49,7 +52,7 @@ def order_terms(market: Market, category: str, params: Mapping[str, object]) -> 
         listing=listing,
         side=side,
         order_type=order_type,
-        time_in_force="IOC" if is_market else str(params.get("timeInForce") or "GTC"),
+        time_in_force="IOC" if is_market else pick(params.get("timeInForce"), _TIFS, "GTC"),
         qty=Decimal(str(params.get("qty") or 0)),
         price=Decimal(price) if isinstance(price, str) and price and not is_market else None,
         trigger=Decimal(trigger) if isinstance(trigger, str) and trigger else None,

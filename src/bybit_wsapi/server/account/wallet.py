@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Final
 
+from bybit_wsapi_generated.models import WalletV5
+
 from ..market.market import Market
 from .messages import wallet_item
 from .state import ZERO, Coin, LiveOrder
@@ -75,7 +77,7 @@ class Wallet:
             quote.balance += value - fee
         live.locked -= release
 
-    def item(self, market: Market) -> dict[str, object]:
+    def item(self, market: Market) -> WalletV5:
         """The ``wallet`` item, coins valued at the market's last USDT price."""
         usd: dict[str, Decimal] = {}
         for name in self.coins:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import bisect
 import random
-from typing import Final, Literal
+from typing import Final
+
+from bybit_wsapi_generated.models import OrderSideV5
 
 __all__ = ["Book", "Fill", "Side", "View"]
 
-Side = Literal["Buy", "Sell"]
+Side = OrderSideV5
 Fill = tuple[int, int]
 """``(price, lots)`` of one level taken."""
 

@@ -8,8 +8,16 @@ A feed remembers what it last pushed, so a new subscriber's snapshot and the nex
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final, Literal
+
+from bybit_wsapi_generated.models import (
+    KlineIntervalV5,
+    KlineMessageV5,
+    KlineV5,
+    OrderbookMessageV5,
+    PushTypeV5,
+)
 
 from .book import Book, View
 from .instruments import Scale
@@ -23,7 +31,7 @@ FAULTS: Final[tuple[Fault, ...]] = ("gap", "snapshot", "reset", "missing_delete"
 the next delta also deletes a price the book does not have. ``duplicate``: the next push is
 sent twice. ``duplicate`` applies to every public topic, the others to orderbook topics."""
 
-Message = dict[str, object]
+Message = Mapping[str, object]
 
 
 class BookFeed:
@@ -121,10 +129,17 @@ class BookFeed:
         fmt_price, fmt_size = self.price.format, self.size.format
         return [[fmt_price(p), fmt_size(q) if q else "0"] for p, q in levels]
 
-    def _message(self, kind: str, b: list[list[str]], a: list[list[str]], now_ms: int) -> Message:
-        data = {"s": self.symbol, "b": b, "a": a, "u": self.u, "seq": self._seq}
+    def _message(
+        self, kind: PushTypeV5, b: list[list[str]], a: list[list[str]], now_ms: int
+    ) -> OrderbookMessageV5:
         cts = min(self.book.changed_ms, now_ms)
-        return {"topic": self.topic, "type": kind, "ts": now_ms, "data": data, "cts": cts}
+        return {
+            "topic": self.topic,
+            "type": kind,
+            "ts": now_ms,
+            "data": {"s": self.symbol, "b": b, "a": a, "u": self.u, "seq": self._seq},
+            "cts": cts,
+        }
 
 
 class TickerFeed:
@@ -136,7 +151,7 @@ class TickerFeed:
     def __init__(
         self,
         topic: str,
-        fields: Callable[[int], dict[str, str]],
+        fields: Callable[[int], Mapping[str, object]],
         *,
         deltas: bool,
         extra: Callable[[], Message],
@@ -174,7 +189,7 @@ class TickerFeed:
         self._faults.clear()
         return [self._message(kind, data, now_ms)] * count
 
-    def _message(self, kind: str, data: dict[str, str], now_ms: int) -> Message:
+    def _message(self, kind: str, data: Mapping[str, object], now_ms: int) -> Message:
         return {"topic": self.topic, "type": kind, "data": data, **self.extra(), "ts": now_ms}
 
 
@@ -249,7 +264,13 @@ class KlineFeed:
 
     __slots__ = ("_faults", "_pushed", "interval", "push_ms", "scales", "topic")
 
-    def __init__(self, topic: str, interval: str, scales: tuple[Scale, Scale, Scale], push_ms: int):
+    def __init__(
+        self,
+        topic: str,
+        interval: KlineIntervalV5,
+        scales: tuple[Scale, Scale, Scale],
+        push_ms: int,
+    ) -> None:
         self.topic = topic
         self.interval = interval
         self.scales = scales
@@ -276,9 +297,9 @@ class KlineFeed:
         self._faults.clear()
         return [self._message(candle, False, now_ms)] * count
 
-    def _message(self, candle: Candle, confirm: bool, now_ms: int) -> Message:
+    def _message(self, candle: Candle, confirm: bool, now_ms: int) -> KlineMessageV5:
         price, size, value = self.scales
-        item = {
+        item: KlineV5 = {
             "start": candle.start,
             "end": candle.end,
             "interval": self.interval,

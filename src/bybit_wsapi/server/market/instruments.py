@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final, Literal
+from typing import Final, get_args
+
+from bybit_wsapi_generated.models import CategoryV5
 
 __all__ = [
     "CATEGORIES",
     "DEFAULT_INSTRUMENTS",
-    "Category",
     "Instrument",
     "MarketConfig",
     "Scale",
 ]
 
-Category = Literal["linear", "inverse", "spot", "option"]
-CATEGORIES: Final[tuple[Category, ...]] = ("linear", "inverse", "spot", "option")
+CATEGORIES: Final[tuple[CategoryV5, ...]] = get_args(CategoryV5)
 
 
 class Scale:
@@ -71,7 +71,7 @@ class Instrument:
     contracts settle in ``base_coin`` and count their quantity in ``quote_coin`` (USD).
     """
 
-    category: Category
+    category: CategoryV5
     symbol: str
     base_coin: str
     quote_coin: str

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
-from typing import Final
+from typing import Final, get_args
+
+from bybit_wsapi_generated.models import (
+    CategoryV5,
+    KlineIntervalV5,
+    LiquidationV5,
+    PublicTradeV5,
+    TickDirectionV5,
+    TickerLinearV5,
+    TickerOptionV5,
+    TickerSpotV5,
+)
 
 from .book import Book, Side
 from .feeds import Candle, interval_bounds
@@ -13,12 +24,10 @@ from .push import Ids
 
 __all__ = ["INTERVALS", "Listing"]
 
-INTERVALS: Final = ("1", "3", "5", "15", "30", "60", "120", "240", "360", "720", "D", "W", "M")
+INTERVALS: Final[tuple[KlineIntervalV5, ...]] = get_args(KlineIntervalV5)
 """Kline intervals (§3.4)."""
 _FUNDING_MS: Final = 8 * 3_600_000
 _PCNT: Final = Decimal("0.000001")
-
-Trade = dict[str, object]
 
 
 class Listing:
@@ -56,15 +65,15 @@ class Listing:
         self.liquidations = random.Random(f"{key}:liquidations")
         self.ids = Ids(f"{key}:ids")
         self.open = self.last = self.high = self.low = start
-        self.direction = "ZeroPlusTick"
+        self.direction: TickDirectionV5 = "ZeroPlusTick"
         self.volume = 0
         self.turnover = 0
-        self.candles: dict[str, Candle] = {}
-        self.trades: list[Trade] = []
+        self.candles: dict[KlineIntervalV5, Candle] = {}
+        self.trades: list[PublicTradeV5] = []
         """Trade items not pushed yet."""
 
     @property
-    def category(self) -> str:
+    def category(self) -> CategoryV5:
         return self.instrument.category
 
     @property
@@ -76,7 +85,7 @@ class Listing:
         name = self.instrument.base_coin if self.category == "option" else self.symbol
         return f"publicTrade.{name}"
 
-    def roll(self, now_ms: int) -> list[tuple[str, Candle]]:
+    def roll(self, now_ms: int) -> list[tuple[KlineIntervalV5, Candle]]:
         """Start the candles that ``now_ms`` has reached; returns the ones that closed."""
         closed = []
         for interval in INTERVALS:
@@ -107,37 +116,33 @@ class Listing:
         for candle in self.candles.values():
             candle.trade(price, lots, now_ms)
         category = self.category
-        item: Trade = {
+        item: PublicTradeV5 = {
             "T": now_ms,
             "s": self.symbol,
             "S": side,
             "v": self.size.format(lots),
             "p": self.price.format(price),
+            "i": self.ids.number() if category == "spot" else self.ids.uuid(),
+            "BT": False,
+            "RPI": False,
+            "seq": self.book.seq,
         }
         if category in ("linear", "inverse"):
             item["L"] = self.direction
-        item["i"] = self.ids.number() if category == "spot" else self.ids.uuid()
-        item["BT"] = False
-        item["RPI"] = False
         if category == "option":
             mark = self.price.format(self._mid())
-            item.update(mP=mark, iP=mark, mIv="0.5", iv="0.5")
-        item["seq"] = self.book.seq
+            item["mP"], item["iP"], item["mIv"], item["iv"] = mark, mark, "0.5", "0.5"
         self.trades.append(item)
 
-    def ticker(self, now_ms: int) -> dict[str, str]:
+    def ticker(self, now_ms: int) -> TickerLinearV5 | TickerSpotV5 | TickerOptionV5:
         """The full ticker of this category's shape (§3.3)."""
         fmt, size = self.price.format, self.size.format
         bids, asks = self.book.top(1)
         bid, bid_size = bids[0] if bids else (0, 0)
         ask, ask_size = asks[0] if asks else (0, 0)
         last = fmt(self.last)
-        common = {
-            "highPrice24h": fmt(self.high),
-            "lowPrice24h": fmt(self.low),
-            "turnover24h": self.value.format(self.turnover),
-            "volume24h": size(self.volume),
-        }
+        high, low = fmt(self.high), fmt(self.low)
+        turnover, volume = self.value.format(self.turnover), size(self.volume)
         change = str(((Decimal(self.last) - self.open) / self.open).quantize(_PCNT) + 0)
         category = self.category
         if category == "spot":
@@ -147,7 +152,10 @@ class Listing:
                 "prevPrice24h": fmt(self.open),
                 "price24hPcnt": change,
                 "usdIndexPrice": fmt(self._mid()),
-                **common,
+                "highPrice24h": high,
+                "lowPrice24h": low,
+                "turnover24h": turnover,
+                "volume24h": volume,
             }
         mid = fmt(self._mid())
         if category == "option":
@@ -165,15 +173,18 @@ class Listing:
                 "markPriceIv": "0.5",
                 "underlyingPrice": mid,
                 "openInterest": "0",
-                "totalVolume": size(self.volume),
-                "totalTurnover": self.value.format(self.turnover),
+                "totalVolume": volume,
+                "totalTurnover": turnover,
                 "delta": "0.5",
                 "gamma": "0.00001",
                 "vega": "10",
                 "theta": "-10",
                 "predictedDeliveryPrice": "0",
                 "change24h": change,
-                **common,
+                "highPrice24h": high,
+                "lowPrice24h": low,
+                "turnover24h": turnover,
+                "volume24h": volume,
             }
         funding = now_ms - now_ms % _FUNDING_MS + _FUNDING_MS
         return {
@@ -193,13 +204,16 @@ class Listing:
             "bid1Size": size(bid_size),
             "ask1Price": fmt(ask),
             "ask1Size": size(ask_size),
-            **common,
+            "highPrice24h": high,
+            "lowPrice24h": low,
+            "turnover24h": turnover,
+            "volume24h": volume,
         }
 
-    def liquidation(self, now_ms: int) -> dict[str, object]:
+    def liquidation(self, now_ms: int) -> LiquidationV5:
         """A random liquidation near the price (``S`` Buy: a long was liquidated)."""
         rng = self.liquidations
-        side = "Buy" if rng.random() < 0.5 else "Sell"
+        side: Side = "Buy" if rng.random() < 0.5 else "Sell"
         offset = rng.randint(1, 20)
         price = max(1, self.last - offset if side == "Buy" else self.last + offset)
         lots = rng.randint(1, self.instrument.level_lots)

@@ -18,8 +18,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bybit_wsapi_generated.models import (
+    AllLiquidationMessageV5,
+    KlineIntervalV5,
+    PublicTradeMessageV5,
+)
+
 from .book import Fill, Side
-from .feeds import FAULTS, BookFeed, Fault, KlineFeed, TickerFeed
+from .feeds import FAULTS, BookFeed, Fault, KlineFeed, Message, TickerFeed
 from .instruments import Instrument, MarketConfig
 from .listing import INTERVALS, Listing
 from .push import Ids, Push
@@ -42,7 +48,7 @@ class _Route:
     """(category, symbol) of the instrument."""
     cadence: int
     depth: int = 0
-    interval: str = ""
+    interval: KlineIntervalV5 = "1"
 
 
 @dataclass(slots=True)
@@ -131,9 +137,8 @@ class Market:
     def snapshot(self, category: str, topic: str, now_ms: int) -> Push | None:
         """A subscribed topic's current snapshot (orderbook, tickers), else ``None``."""
         watched = self._watched.get((category, topic))
-        feed = None if watched is None else watched.feed
-        if isinstance(feed, (BookFeed, TickerFeed)):
-            return Push(topic, category, feed.snapshot(now_ms))
+        if watched is not None and isinstance(watched.feed, (BookFeed, TickerFeed)):
+            return Push(topic, watched.listing.category, watched.feed.snapshot(now_ms))
         return None
 
     def attach(self, participant: Participant) -> None:
@@ -231,12 +236,13 @@ class Market:
         """``count`` book changes at once, each pushed as its own delta of a subscribed book."""
         watched = self._watched.get((category, topic))
         feed = None if watched is None else watched.feed
-        if not isinstance(feed, BookFeed):
+        if watched is None or not isinstance(feed, BookFeed):
             raise ValueError(f"burst needs a subscribed orderbook topic, got {category} {topic}")
+        feed_category = watched.listing.category
         pushes = []
         for _ in range(count):
             feed.book.perturb(now_ms)
-            pushes += [Push(topic, category, m) for m in feed.tick(now_ms)]
+            pushes += [Push(topic, feed_category, m) for m in feed.tick(now_ms)]
         return pushes
 
     # ---- internals ------------------------------------------------------------------------
@@ -263,21 +269,24 @@ class Market:
             pushes += participant.on_step(now_ms)
         for listing in self._listings.values():
             self._flush_trades(listing, now_ms, pushes)
-        for (category, topic), watched in self._watched.items():
+        for (_, topic), watched in self._watched.items():
             if now_ms >= watched.due:
                 watched.due = now_ms + watched.route.cadence
+                category = watched.listing.category
                 pushes += [Push(topic, category, m) for m in self._tick(watched, now_ms)]
 
-    def _tick(self, watched: _Watched, now_ms: int) -> list[dict[str, object]]:
+    def _tick(self, watched: _Watched, now_ms: int) -> list[Message]:
         feed, route, listing = watched.feed, watched.route, watched.listing
         if isinstance(feed, KlineFeed):
             return feed.tick(listing.candles[route.interval], now_ms)
         if feed is not None:
             return feed.tick(now_ms)
+        if route.kind != "allLiquidation":  # publicTrade: pushed as trades happen
+            return []
         if listing.liquidations.random() >= self.config.liquidation_probability:
             return []
         topic = f"allLiquidation.{listing.symbol}"
-        message = {
+        message: AllLiquidationMessageV5 = {
             "topic": topic,
             "type": "snapshot",
             "ts": now_ms,
@@ -307,10 +316,14 @@ class Market:
             return
         size = self.config.max_trades_per_message
         for start in range(0, len(trades), size):
-            message: dict[str, object] = {"topic": topic, "type": "snapshot", "ts": now_ms}
+            message: PublicTradeMessageV5 = {
+                "topic": topic,
+                "type": "snapshot",
+                "ts": now_ms,
+                "data": trades[start : start + size],
+            }
             if listing.category == "option":
-                message["id"] = self._ids.uuid()
-            message["data"] = trades[start : start + size]
+                message = {"id": self._ids.uuid(), **message}
             count = 2 if "duplicate" in watched.faults else 1
             watched.faults.clear()
             pushes += [Push(topic, listing.category, message)] * count

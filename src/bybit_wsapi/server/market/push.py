@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from bybit_wsapi_generated.models import CategoryV5
 
 __all__ = ["Ids", "Push"]
 
@@ -25,8 +28,9 @@ class Push:
     """
 
     topic: str
-    category: str | None
-    message: dict[str, object]
+    category: CategoryV5 | None
+    message: Mapping[str, object]
+    """The full frame (a ``*MessageV5`` TypedDict of ``bybit_wsapi_generated.models``)."""
     account: str | None = None
 
     def categorised(self) -> str | None:
