@@ -90,13 +90,17 @@ class FastSession(asyncio.Protocol):
         transport = self._transport
         if transport is not None and not self._closing and not self._held.ended:
             self._closing = f"closed by the client (code {code})"
-            transport.write(self._framer.close(code, reason))
-            try:
-                async with asyncio.timeout(CLOSE_TIMEOUT):
-                    await self._held.wait()  # the peer's close frame, or the socket's end
-            except TimeoutError:
-                self._end(f"{self._closing}; the server did not answer the close")
+            if self._write_paused:  # the peer is not reading: a close frame would wait behind
+                self._end(f"{self._closing}; the server was not reading, so the socket was dropped")
                 transport.abort()
+            else:
+                transport.write(self._framer.close(code, reason))
+                try:
+                    async with asyncio.timeout(CLOSE_TIMEOUT):
+                        await self._held.wait()  # the peer's close frame, or the socket's end
+                except TimeoutError:
+                    self._end(f"{self._closing}; the server did not answer the close")
+                    transport.abort()
         self._closing = self._closing or "closed by the client"
         await self._held.stop(CLOSE_TIMEOUT)
 

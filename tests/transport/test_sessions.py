@@ -375,3 +375,32 @@ async def test_the_fast_session_works_on_uvloop(
     assert "4001" in await ended(session)
     await session.close()
     assert got == ["echo 5000000", "echo 1"]
+
+
+@pytest.mark.anyio
+async def test_closing_while_the_peer_reads_nothing_drops_the_socket_at_once(
+    monkeypatch: pytest.MonkeyPatch, peer: Callable[[Script], Awaitable[str]]
+) -> None:
+    monkeypatch.setenv(TRANSPORT_ENV, "fast")
+    closed = asyncio.Event()
+    dropped = asyncio.Event()
+
+    async def script(ws: ws_server.ServerConnection) -> None:
+        ws.transport.pause_reading()
+        await closed.wait()
+        ws.transport.resume_reading()  # now it sees the socket's end
+        await ws.wait_closed()
+        dropped.set()
+
+    session = await connect(await peer(script), [])
+    write = asyncio.ensure_future(session.send_texts([HUGE]))
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert not write.done()
+    await session.close()
+    closed.set()
+    assert "not reading" in await session.wait_closed()
+    with pytest.raises(SessionWriteError):
+        await write
+    async with asyncio.timeout(10):
+        await dropped.wait()
