@@ -45,7 +45,8 @@ class Subscription(Protocol[TMessage_co]):
 
     Typing only: the runtime returns its own implementation. ``async with`` subscribes (and
     raises if Bybit refuses) and unsubscribes on exit; iterating without it subscribes on the
-    first message asked for. ``close()`` unsubscribes and ends the iteration.
+    first message asked for. ``close()`` unsubscribes and ends the iteration. An implementation
+    declares ``__aexit__(self, *exc_info: object)``, as here.
     """
 
     @property

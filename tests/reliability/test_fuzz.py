@@ -2,7 +2,7 @@
 
 What the other suites already fuzz is not repeated here: ``tests/server/test_robustness.py``
 sends random and mutated frames through a socket with a 4 KiB frame cap, and
-``tests/codegen/test_spec_errors.py`` mutates the spec's text line by line. This file adds:
+``tests/codegen/test_spec.py`` mutates the spec's text line by line. This file adds:
 
 - ``bybit_wsapi.protocol.decode`` (never fuzzed before) on random text, random JSON and
   reply-shaped frames with wrong types, huge strings, unicode and nesting;
