@@ -1,6 +1,9 @@
 """Valid calls to every generated stream method; each returns its family's typed Subscription."""
 
-from typing import Literal, assert_type
+from collections.abc import AsyncIterator
+from typing import Any, Generic, Literal, TypeVar, assert_type
+
+from bybit_wsapi_generated.streams import TopicFamily
 
 from bybit_wsapi import (
     WS_KEY_MAP,
@@ -26,6 +29,8 @@ from bybit_wsapi import (
     WalletMessageV5,
     WsKey,
 )
+
+T = TypeVar("T")
 
 
 async def public_topics(ws: StreamMethods) -> None:
@@ -103,3 +108,47 @@ def stream_keys() -> None:
     key: StreamWsKey = WS_KEY_MAP.v5_option_public
     any_key: WsKey = key
     trade: WsKey = WS_KEY_MAP.v5_private_trade
+
+
+class _Queue(Generic[T]):
+    """The smallest runtime shape: what ``StreamMethods._subscription`` may return."""
+
+    def __init__(self, ws_key: StreamWsKey, topic: str) -> None:
+        self._ws_key, self._topic = ws_key, topic
+
+    @property
+    def topic(self) -> str:
+        return self._topic
+
+    @property
+    def ws_key(self) -> StreamWsKey:
+        return self._ws_key
+
+    async def _messages(self) -> AsyncIterator[T]:
+        return
+        yield
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._messages()
+
+    async def __aenter__(self) -> "_Queue[T]":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        pass
+
+
+class _Runtime(StreamMethods):
+    def _subscription(
+        self, ws_key: StreamWsKey, topic: str, family: TopicFamily
+    ) -> Subscription[Any]:
+        return _Queue[Any](ws_key, topic)
+
+
+def the_seam_is_implementable() -> None:
+    runtime = _Runtime()
+    assert_type(runtime.stream_wallet(), Subscription[WalletMessageV5])
+    sub: Subscription[OrderMessageV5] = _Queue[OrderMessageV5]("v5Private", "order")
