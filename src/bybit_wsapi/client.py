@@ -1,4 +1,4 @@
-"""The public clients: ``WebsocketClient`` (raw ``send_ws_api_request``) and
+"""The public clients: ``WebsocketClient`` (raw ``send_ws_api_request``, and every stream) and
 ``WebsocketAPIClient`` (one typed method per operation), as in the Node SDK.
 
 Every typed overload and method comes from the generated layer; this module implements the one
@@ -32,16 +32,19 @@ from .events import (
     Handler,
     OpenEvent,
     ReconnectEvent,
+    UpdateEvent,
 )
 from .options import ClientOptions, check_flag, check_seconds, connection_options
+from .streams.api import StreamsAPI
+from .streams.manager import StreamManager
 
 __all__ = ["WebsocketAPIClient", "WebsocketClient", "attach_default_listeners"]
 
 logger = logging.getLogger(__name__)
 
 
-class WebsocketClient(WSAPISender):
-    """The WS API connection: ``send_ws_api_request`` plus events (Node: ``WebsocketClient``).
+class WebsocketClient(WSAPISender, StreamsAPI):
+    """The WS API connection and the streams, each on its own socket (Node: ``WebsocketClient``).
 
     Example::
 
@@ -49,6 +52,9 @@ class WebsocketClient(WSAPISender):
         ws.on("response", print)
         await ws.connect_ws_api()
         reply = await ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", {...})
+        await ws.subscribe_v5(["orderbook.50.BTCUSDT"], "linear")   # "update" events
+        async for message in ws.stream_orders():                      # typed, bounded
+            ...
         await ws.close()
 
     ``secret`` is the API secret, or the PEM private key of a self-generated RSA key; leave it
@@ -62,7 +68,9 @@ class WebsocketClient(WSAPISender):
         self, *, key: str, secret: str | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         self._events = EventEmitter()
-        self._connection = TradeConnection(connection_options(key, secret, options), self._events)
+        checked = connection_options(key, secret, options)
+        self._connection = TradeConnection(checked, self._events)
+        self._streams = StreamManager(checked, self._events)
         self._key_hint = key[:4]
 
     def __repr__(self) -> str:
@@ -95,14 +103,17 @@ class WebsocketClient(WSAPISender):
     @overload
     def on(self, event: Literal["exception"], handler: EventHandler[BybitWSError]) -> None: ...
     @overload
+    def on(self, event: Literal["update"], handler: EventHandler[UpdateEvent]) -> None: ...
+    @overload
     def on(self, event: EventName, handler: EventHandler[object]) -> None: ...
     def on(self, event: EventName, handler: Handler) -> None:
         """Call ``handler(payload)`` on ``event``; it may be sync or async, and may raise.
 
         Events and payloads: ``open`` (``OpenEvent``), ``authenticated``, ``reconnected``,
         ``close`` (``ConnectionEvent``), ``reconnect`` (``ReconnectEvent``), ``response`` (a
-        successful reply, ``WSAPIAnyResponse``) and ``exception`` (the ``BybitWSError`` of a
-        failed request). mypy checks that ``handler`` takes the event's payload.
+        successful reply, ``WSAPIAnyResponse``), ``exception`` (the ``BybitWSError`` of a
+        failed request or a refused topic) and ``update`` (every pushed stream message, with
+        ``wsKey`` added). mypy checks that ``handler`` takes the event's payload.
 
         Raises:
             ConfigurationError: an unknown event name.
@@ -119,8 +130,15 @@ class WebsocketClient(WSAPISender):
         Raises:
             AuthenticationError: Bybit rejected the key or signature.
             WSConnectionError: no authenticated connection within ``connect_timeout``.
+            ConfigurationError: demo trading, which has no WS trade API.
         """
+        self._refuse_demo()
         await self._connection.connect()
+
+    def _refuse_demo(self) -> None:
+        refusal = self._connection.options.trade_refusal
+        if refusal is not None:
+            raise ConfigurationError(refusal)
 
     def set_time_offset_ms(self, offset_ms: int) -> None:
         """Add ``offset_ms`` to the local clock in timestamps (correct a skewed clock)."""
@@ -143,10 +161,12 @@ class WebsocketClient(WSAPISender):
             )
         if timeout is not None:
             check_seconds("timeout", timeout)
+        self._refuse_demo()
         return self._connection.submit(operation, params, timeout)
 
     async def close(self) -> None:
-        """Close the connection: pending calls fail with a clear error and no task is left."""
+        """Close every socket: pending calls fail with a clear error and no task is left."""
+        await self._streams.close()
         await self._connection.close()
 
     async def __aenter__(self) -> Self:
@@ -187,6 +207,7 @@ class WebsocketAPIClient(WSAPIMethods):
         **options: Unpack[ClientOptions],
     ) -> None:
         self._ws = WebsocketClient(key=key, secret=secret, **options)
+        self._ws._refuse_demo()  # the WS API only: nothing here works on demo trading
         if check_flag("attach_event_listeners", attach_event_listeners):
             attach_default_listeners(self._ws)
 

@@ -20,10 +20,11 @@ __all__ = [
     "Handler",
     "OpenEvent",
     "ReconnectEvent",
+    "UpdateEvent",
 ]
 
 EventName = Literal[
-    "open", "authenticated", "reconnect", "reconnected", "close", "response", "exception"
+    "open", "authenticated", "reconnect", "reconnected", "close", "response", "exception", "update"
 ]
 EVENT_NAMES: tuple[EventName, ...] = get_args(EventName)
 ConnectionEventName: TypeAlias = Literal["authenticated", "reconnected", "close"]
@@ -31,6 +32,8 @@ T = TypeVar("T")
 EventHandler: TypeAlias = Callable[[T], Awaitable[object] | object]
 """A handler of payloads of type ``T``, sync or async."""
 Handler: TypeAlias = EventHandler[Any]
+UpdateEvent: TypeAlias = dict[str, Any]
+"""The payload of ``update``: one pushed stream message as Bybit sent it, plus ``wsKey``."""
 
 
 class ConnectionEvent(TypedDict):

@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from bybit_wsapi_generated import WS_KEY_MAP, WsKey
+from bybit_wsapi_generated import WS_KEY_MAP, StreamWsKey, WsKey
+from bybit_wsapi_generated.streams import STREAMS
 
-from .endpoints import Region, ws_api_url
+from .endpoints import Region, stream_url, ws_api_url
 from .errors import ConfigurationError
 from .signing import KeyType, Signer, SignHook, make_signer
 
@@ -35,11 +36,15 @@ class ClientOptions(TypedDict, total=False):
     testnet: bool
     """Use Bybit's testnet (``wss://stream-testnet.bybit.com/v5/trade``)."""
     demo_trading: bool
-    """Rejected: Bybit's demo trading has no WS trade API. Use testnet instead."""
+    """Demo trading: private streams on ``stream-demo.bybit.com``, public ones on mainnet; the
+    WS trade API is refused (Bybit has none there: use testnet for it)."""
     region: Region
     """A regional mainnet host: ``tr``, ``kz`` (documented), ``id``, ``ge``, ``jp``."""
     ws_url: str
     """Any other endpoint, e.g. the local test server's ``server.url``."""
+    base_url: str
+    """One host for every path (``/v5/trade``, ``/v5/private``, ``/v5/public/{category}``), e.g.
+    the local server's ``server.base_url``; ``ws_url``, if given, still names the trade endpoint."""
     recv_window: int
     """``X-BAPI-RECV-WINDOW`` in ms (default 5000)."""
     request_timeout: float
@@ -59,6 +64,12 @@ class ClientOptions(TypedDict, total=False):
     """First reconnect delay in seconds, doubled per failed attempt, with jitter (default 0.25)."""
     reconnect_max_delay: float
     """Longest reconnect delay in seconds (default 30)."""
+    stream_buffer_size: int
+    """Messages each subscription holds for a slow consumer (default 1000); beyond it books and
+    tickers conflate to their latest state, other topics raise ``StreamOverflowError``."""
+    max_active_time: float
+    """Seconds (30 to 600) after which Bybit ends each private stream connection, which then
+    reconnects: ``?max_active_time=`` (none by default)."""
     key_type: KeyType
     """How ``secret`` signs: ``"hmac"`` (lowercase hex) or ``"rsa"`` (RSA-SHA256, base64); by
     default RSA when ``secret`` is a PEM private key (``-----BEGIN ... PRIVATE KEY-----``)."""
@@ -98,6 +109,12 @@ class ConnectionOptions:
     healthy_after: float = 10.0
     max_new_connections: int = 500
     new_connections_window: float = 300.0
+    stream_urls: Mapping[StreamWsKey, str] | None = None
+    """The URL of each stream socket (``None``: the trade connection needs none)."""
+    trade_refusal: str | None = None
+    """Why the trade socket cannot be used with these options (demo trading), if so."""
+    stream_buffer_size: int = 1000
+    max_active_time: float | None = None
 
 
 def check_seconds(name: str, value: object) -> float:
@@ -140,6 +157,13 @@ def _url(name: str, value: object) -> str:
     return _text(name, value, " (a ws:// or wss:// URL)")
 
 
+def _active_time(name: str, value: object) -> float:
+    seconds = check_seconds(name, value)
+    if not 30 <= seconds <= 600:
+        raise ConfigurationError(f"{name} must be 30 to 600 seconds (Bybit's range), got {value!r}")
+    return seconds
+
+
 def _with_secret(name: str, value: object) -> object:
     """A signing option: checked together with ``secret`` by ``make_signer``."""
     return value
@@ -150,6 +174,7 @@ OPTION_FIELDS: Mapping[str, tuple[str | None, Callable[[str, Any], object]]] = {
     "demo_trading": (None, check_flag),
     "region": (None, _text),
     "ws_url": (None, _url),
+    "base_url": (None, _url),
     "recv_window": ("recv_window_ms", _integer(1, "milliseconds")),
     "request_timeout": ("request_timeout", check_seconds),
     "connect_timeout": ("connect_timeout", check_seconds),
@@ -159,6 +184,8 @@ OPTION_FIELDS: Mapping[str, tuple[str | None, Callable[[str, Any], object]]] = {
     "max_frame_bytes": ("max_frame_bytes", _integer(1024, "bytes")),
     "reconnect_initial_delay": ("reconnect_initial_delay", check_seconds),
     "reconnect_max_delay": ("reconnect_max_delay", check_seconds),
+    "stream_buffer_size": ("stream_buffer_size", _integer(1, "messages")),
+    "max_active_time": ("max_active_time", _active_time),
     "key_type": (None, _with_secret),
     "secret_passphrase": (None, _with_secret),
     "sign": (None, _with_secret),
@@ -217,7 +244,25 @@ def connection_options(
             values[field] = check(name, value)
     connect_timeout = values.get("connect_timeout", ConnectionOptions.connect_timeout)
     signer = make_signer(secret, sign_timeout=connect_timeout * _SIGN_TIMEOUT_SHARE, **signing)
-    result = ConnectionOptions(url=ws_api_url(**endpoint), api_key=api_key, signer=signer, **values)
+    try:
+        url, refusal = ws_api_url(**endpoint), None
+    except ConfigurationError as refused:
+        if not endpoint.get("demo_trading"):
+            raise
+        url, refusal = "", str(refused)
+    hosts = {k: v for k, v in endpoint.items() if k != "ws_url"}
+    streams = {
+        key: stream_url(key, max_active_time=values.get("max_active_time"), **hosts)
+        for key in STREAMS
+    }
+    result = ConnectionOptions(
+        url=url,
+        api_key=api_key,
+        signer=signer,
+        stream_urls=streams,
+        trade_refusal=refusal,
+        **values,
+    )
     if result.reconnect_max_delay < result.reconnect_initial_delay:
         raise ConfigurationError(
             f"reconnect_max_delay ({result.reconnect_max_delay:g} s) must be >= "

@@ -82,10 +82,10 @@ async def test_default_listeners_log_on_the_client_logger(
 def test_an_unknown_event_is_refused_naming_the_events() -> None:
     ws = WebsocketAPIClient(key="k", secret="s").get_ws_client()
     with pytest.raises(ConfigurationError) as caught:
-        ws.on("update", print)  # type: ignore[call-overload]
+        ws.on("message", print)  # type: ignore[call-overload]
     assert str(caught.value) == (
-        "unknown event 'update'; use one of open, authenticated, reconnect, reconnected, close, "
-        "response, exception"
+        "unknown event 'message'; use one of open, authenticated, reconnect, reconnected, close, "
+        "response, exception, update"
     )
 
 

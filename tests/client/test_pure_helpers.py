@@ -157,4 +157,4 @@ def test_events_call_sync_handlers_and_survive_raising_ones() -> None:
     emitter.emit("response", {"x": 2})
     assert seen == [{"x": 1}]
     with pytest.raises(ValueError, match="unknown event"):
-        emitter.on("update", seen.append)  # type: ignore[arg-type]
+        emitter.on("message", seen.append)  # type: ignore[arg-type]

@@ -154,7 +154,7 @@ def test_off_detaches_and_bad_handlers_are_refused(make_client: MakeClient) -> N
     with pytest.raises(ConfigurationError, match="async function"):
         ws.on("response", handler)
     with pytest.raises(ConfigurationError, match="unknown event"):
-        ws.on("update", print)  # type: ignore[arg-type]
+        ws.on("message", print)  # type: ignore[arg-type]
 
 
 def test_a_coroutine_returned_by_a_callback_is_closed_and_reported(

@@ -10,6 +10,7 @@ import pytest
 
 import bybit_wsapi
 from bybit_wsapi import WS_API_METHODS, WSAPIMethods, WSAPISender, sync
+from bybit_wsapi.streams.api import StreamsAPI
 from bybit_wsapi.sync import WSAPISyncMethods, WSAPISyncSender
 
 CASES = Path(__file__).resolve().parents[1] / "typing" / "cases"
@@ -40,6 +41,7 @@ def test_the_raw_send_has_the_async_overloads() -> None:
 def test_the_constructors_take_the_same_options(blocking: type, awaited: type) -> None:
     assert inspect.signature(blocking) == inspect.signature(awaited)
     public = {n for n in dir(awaited) if not n.startswith("_")}
+    public -= set(dir(StreamsAPI))  # the streams are async only so far (issue 12)
     assert public <= {n for n in dir(blocking) if not n.startswith("_")}
 
 

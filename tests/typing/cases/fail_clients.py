@@ -8,7 +8,7 @@ async def misuse(params: OrderParamsV5) -> None:
     WebsocketAPIClient(key="k", secret="s", request_timeout="5")  # type: ignore[arg-type]
     WebsocketAPIClient(key="k", secret="s", region="us")  # type: ignore[arg-type]
     ws = WebsocketClient(key="k", secret="s")
-    ws.on("update", print)  # type: ignore[call-overload]
+    ws.on("message", print)  # type: ignore[call-overload]
     client = WebsocketAPIClient(key="k", secret="s")
     await client.submit_new_order(params, timeout="1")  # type: ignore[arg-type]
     await client.place_order(params)  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ def misuse(params: OrderParamsV5) -> None:
     client.batch_cancel_order("linear", [{"orderLinkId": "x"}])  # type: ignore[typeddict-item]
     created: OrderCreateResponse = client.amend_order(params)  # type: ignore[arg-type, assignment]
     ws = client.get_ws_client()
-    ws.on("update", print)  # type: ignore[call-overload]
+    ws.on("message", print)  # type: ignore[call-overload]
 
     def on_reply(reply: WSAPIAnyResponse) -> None: ...
 
