@@ -59,4 +59,4 @@ def route(topic: str, category: str | None, is_private: bool | None) -> StreamWs
 def limits_of(ws_key: StreamWsKey) -> StreamLimits:
     """What the socket ``ws_key`` accepts (the spec's ``STREAMS`` row)."""
     rule = STREAMS[ws_key]
-    return StreamLimits(rule["max_args_per_request"], rule["max_args_chars"], rule["max_topics"])
+    return StreamLimits(rule["subscribe_batch"], rule["max_args_chars"], rule["max_topics"])

@@ -35,6 +35,7 @@ class StreamLimits:
     """What one socket accepts (the spec's ``STREAMS`` rows)."""
 
     max_args_per_request: int
+    """Topics per subscribe frame: Bybit's limit (spot 10), else a safety cap (Node's 500)."""
     max_args_chars: int | None = None
     """Characters of every topic of one connection as one ``args`` array."""
     max_topics: int | None = None
