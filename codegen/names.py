@@ -61,6 +61,7 @@ STREAM_NAMES = (
     "TopicFamily",
     "TopicRule",
     "TopicVariantRule",
+    "match_topic",
     "topic_family",
 )
 """Names defined by the streams template (routing and limits tables)."""

@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from .errors import GenerationError
-from .ir import Field, Operation, Spec, TypeRef
+from .ir import Field, Operation, Spec, Topic, TopicVariant, TypeRef
 from .models import render_models
 from .names import (
     ENVELOPE_NAMES,
@@ -122,6 +122,16 @@ def field_rule(f: Field, spec: Spec) -> dict[str, Any]:
     return rule
 
 
+def variant_values(topic: Topic, variant: TopicVariant, spec: Spec) -> dict[str, Any]:
+    """The allowed values of each parameter of a variant: its own list, else its enum's."""
+    values: dict[str, Any] = {}
+    for p in topic.params:
+        allowed = variant.allowed(p.name) or (spec.enum(p.enum).values if p.enum else ())
+        if allowed:
+            values[p.name] = allowed
+    return values
+
+
 def _type_rule(ref: TypeRef, spec: Spec) -> dict[str, Any]:
     if ref.kind == "primitive":
         return {"type": ref.name}
@@ -159,6 +169,7 @@ def _environment() -> jinja2.Environment:
         method_params=method_params,
         params_expr=params_expr,
         type_params=type_params,
+        variant_values=variant_values,
     )
     return env
 

@@ -17,6 +17,7 @@ PUSH_KINDS = {"public": ("snapshot", "delta"), "private": ("update",)}
 _FAMILY_RE = re.compile(r"^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$")
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 _LITERAL_RE = re.compile(r"^[A-Za-z0-9._-]*$")
+_WHOLE_RE = re.compile(r"^\{[^{}]*\}$")
 
 
 class TopicChecks(StreamChecks):
@@ -136,6 +137,16 @@ class TopicChecks(StreamChecks):
         literal = _PLACEHOLDER_RE.sub("", pattern)
         if not _LITERAL_RE.match(literal):
             self.error(path, f"'{pattern}' may hold only letters, digits, '.', '-', '_' and {{name}}", m, "pattern")  # fmt: skip
+            return False
+        split = [part for part in pattern.split(".") if "{" in part and not _WHOLE_RE.match(part)]
+        if split:
+            self.error(
+                path,
+                f"'{pattern}': '{split[0]}' mixes text and a placeholder; a placeholder is a "
+                "whole '.'-separated part (e.g. orderbook.{depth}.{symbol})",
+                m,
+                "pattern",
+            )
             return False
         unknown = [u for u in used if u not in params]
         if unknown:

@@ -128,6 +128,7 @@ from .tables import (
 from .streams import (
     DialectRule,
     DIALECTS,
+    match_topic,
     PRIVATE_WS_KEY,
     PUBLIC_WS_KEYS,
     STREAM_METHODS,

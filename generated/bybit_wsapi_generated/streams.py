@@ -14,6 +14,7 @@ from .envelope import StreamWsKey
 __all__ = [
     "DialectRule",
     "DIALECTS",
+    "match_topic",
     "PRIVATE_WS_KEY",
     "PUBLIC_WS_KEYS",
     "STREAM_METHODS",
@@ -109,7 +110,7 @@ class TopicVariantRule(TypedDict):
     push: tuple[Literal["snapshot", "delta", "update"], ...]
     """``snapshot`` replaces, ``delta`` merges into the last snapshot, ``update`` is a private event."""
     values: Mapping[str, tuple[str | int, ...]]
-    """The allowed values of a parameter (any value when it is not listed)."""
+    """The allowed values of a parameter (its enum's, or the variant's own list); any if absent."""
 
 
 class TopicRule(TypedDict):
@@ -324,7 +325,23 @@ TOPIC_RULES: Final[Mapping[TopicFamily, TopicRule]] = {
                 "pattern": "kline.{interval}.{symbol}",
                 "message": "KlineMessageV5",
                 "push": ("snapshot",),
-                "values": {},
+                "values": {
+                    "interval": (
+                        "1",
+                        "3",
+                        "5",
+                        "15",
+                        "30",
+                        "60",
+                        "120",
+                        "240",
+                        "360",
+                        "720",
+                        "D",
+                        "W",
+                        "M",
+                    )
+                },
             },
         ),
     },
@@ -464,7 +481,7 @@ TOPIC_RULES: Final[Mapping[TopicFamily, TopicRule]] = {
                 "pattern": "dcp.{product}",
                 "message": "DcpMessageV5",
                 "push": ("update",),
-                "values": {},
+                "values": {"product": ("future", "spot", "option")},
             },
         ),
     },
@@ -512,3 +529,52 @@ def topic_family(topic: str) -> TopicFamily | None:
         if topic == family or topic.startswith(family + "."):
             return family
     return None
+
+
+def match_topic(topic: str, ws_key: StreamWsKey) -> tuple[TopicFamily, dict[str, str]] | None:
+    """The family and parameters of ``topic`` when the socket ``ws_key`` serves it, else ``None``.
+
+    ``match_topic("orderbook.50.BTCUSDT", "v5LinearPublic")`` gives
+    ``("orderbook", {"depth": "50", "symbol": "BTCUSDT"})``; depth 500, a private topic on a
+    public socket or a spot-only topic on linear give ``None`` (Bybit: ``handler not found``).
+    The last placeholder takes the rest of the topic, dots included.
+    """
+    family = topic_family(topic)
+    if family is None:
+        return None
+    rule = TOPIC_RULES[family]
+    stream = STREAMS[ws_key]
+    if rule["access"] != stream["access"]:
+        return None
+    for variant in rule["variants"]:
+        if stream["category"] is not None and stream["category"] not in variant["categories"]:
+            continue
+        params = _fill(variant["pattern"], topic)
+        if params is None or params.get("category", stream["category"]) not in (
+            variant["categories"] or (None,)
+        ):
+            continue
+        allowed = variant["values"]
+        if all(
+            name not in allowed or value in {str(v) for v in allowed[name]}
+            for name, value in params.items()
+        ):
+            return family, params
+    return None
+
+
+def _fill(pattern: str, topic: str) -> dict[str, str] | None:
+    """The placeholder values that turn ``pattern`` into ``topic``, or ``None``."""
+    parts = pattern.split(".")
+    pieces = topic.split(".", len(parts) - 1)
+    if len(pieces) != len(parts):
+        return None
+    params = {}
+    for part, piece in zip(parts, pieces, strict=True):
+        if part.startswith("{"):
+            if not piece:
+                return None
+            params[part[1:-1]] = piece
+        elif part != piece:
+            return None
+    return params

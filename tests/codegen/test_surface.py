@@ -114,6 +114,35 @@ def test_topic_family_routes_by_the_longest_family(topic: str, family: str | Non
     assert streams.topic_family(topic) == family
 
 
+@pytest.mark.parametrize(
+    ("topic", "ws_key", "match"),
+    [
+        ("orderbook.50.BTCUSDT", "v5LinearPublic", ("orderbook", {"depth": "50", "symbol": "BTCUSDT"})),
+        ("orderbook.500.BTCUSDT", "v5LinearPublic", None),  # removed depth: handler not found
+        ("orderbook.25.BTC-27DEC24-60000-C", "v5OptionPublic", ("orderbook", {"depth": "25", "symbol": "BTC-27DEC24-60000-C"})),
+        ("orderbook.50.BTC-27DEC24-60000-C", "v5OptionPublic", None),
+        ("orderbook.50.", "v5SpotPublic", None),
+        ("kline.D.BTCUSDT", "v5SpotPublic", ("kline", {"interval": "D", "symbol": "BTCUSDT"})),
+        ("kline.2.BTCUSDT", "v5SpotPublic", None),
+        ("allLiquidation.BTCUSDT", "v5SpotPublic", None),  # linear and inverse only
+        ("publicTrade.SOLUSDT_SOL/USDT", "v5SpotPublic", ("publicTrade", {"symbol": "SOLUSDT_SOL/USDT"})),
+        ("order", "v5Private", ("order", {})),
+        ("order.linear", "v5Private", ("order", {"category": "linear"})),
+        ("order.futures", "v5Private", None),
+        ("order", "v5LinearPublic", None),  # a private topic on a public socket
+        ("position.spot", "v5Private", None),  # no spot positions
+        ("execution.fast.spot", "v5Private", ("execution.fast", {"category": "spot"})),
+        ("dcp.future", "v5Private", ("dcp", {"product": "future"})),
+        ("dcp.linear", "v5Private", None),
+        ("tickers.BTCUSDT", "v5Private", None),
+    ],
+)  # fmt: skip
+def test_match_topic_says_whether_a_socket_serves_a_topic(
+    topic: str, ws_key: Any, match: tuple[str, dict[str, str]] | None
+) -> None:
+    assert streams.match_topic(topic, ws_key) == match
+
+
 class _Recorder(subscriptions.StreamMethods):
     """A runtime stub: records what each generated method asks for."""
 
@@ -149,6 +178,9 @@ def test_each_method_builds_its_topic_and_picks_its_socket(topic: Topic) -> None
     for kwargs, _ in expected:
         assert getattr(recorder, topic.method)(**kwargs) is None
     assert recorder.calls == [call for _, call in expected]
+    for ws_key, topic_string, family in recorder.calls:  # what a method sends, its socket serves
+        match = streams.match_topic(topic_string, ws_key)
+        assert match is not None and match[0] == family, topic_string
 
 
 @pytest.mark.parametrize("topic", SPEC.topics, ids=lambda t: t.family)

@@ -64,6 +64,13 @@ CASES = [
         "'publicTrade.{symbol}*' may hold only letters, digits, '.', '-', '_' and {name}",
     ),
     _case(
+        "pattern-with-a-placeholder-inside-a-part",
+        'pattern: "orderbook.{depth}.{symbol}"', 'pattern: "orderbook.{depth}x.{symbol}"',
+        'pattern: "orderbook.{depth}x', "topics.orderbook.pattern",
+        "'orderbook.{depth}x.{symbol}': '{depth}x' mixes text and a placeholder; a placeholder "
+        "is a whole '.'-separated part (e.g. orderbook.{depth}.{symbol})",
+    ),
+    _case(
         "unknown-enum-in-a-message-field",
         "S: {enum: OrderSideV5, required: true, description: Taker side.}",
         "S: {enum: OrderSide, required: true, description: Taker side.}",
