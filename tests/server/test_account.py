@@ -314,3 +314,40 @@ def test_the_trade_socket_orders_live_in_the_account() -> None:
     assert private(pending.pushes)[-2:] == [("order", "New"), ("position", "")]
     assert [o["status"] for o in engine.orders(DEMO_API_KEY)] == ["Filled", "New"]
     assert engine.trading.accounts[DEMO_API_KEY].market is engine.trading.market
+
+
+def test_inverse_positions_settle_in_the_base_coin() -> None:
+    market, account = setup()
+    listing = market.listing("inverse", "BTCUSD")
+    assert listing is not None
+    order = {"category": "inverse", "symbol": "BTCUSD", "orderType": "Market", "qty": "100"}
+    _, opened = account.apply("create", "inverse", {**order, "side": "Buy"}, T0)
+    (bought,) = data(opened, "execution")
+    entry = Decimal(bought["execPrice"])
+    q = Decimal("0.00000001")
+    assert Decimal(bought["execValue"]) == (Decimal(100) / entry).quantize(q)  # contracts: USD
+    assert bought["feeCurrency"] == "BTC"
+    _, closed = account.apply("create", "inverse", {**order, "side": "Sell"}, T0 + 1)
+    (sold,) = data(closed, "execution")
+    exit_price = Decimal(sold["execPrice"])
+    pnl = 100 * (1 / entry - 1 / exit_price)
+    assert Decimal(sold["execPnl"]) == pnl.quantize(q)
+    fees = (Decimal(100) / entry + Decimal(100) / exit_price) * Decimal("0.00055")
+    assert abs(Decimal(account.wallet()["BTC"]) - (10 + pnl - fees)) < Decimal("1e-15")
+    position = data(closed, "position")[-1]
+    assert (position["size"], position["entryPrice"], position["seq"]) == ("0", "0", sold["seq"])
+    (wallet,) = data(closed, "wallet")
+    (btc,) = [c for c in wallet["coin"] if c["coin"] == "BTC"]
+    assert Decimal(btc["walletBalance"]) == Decimal(account.wallet()["BTC"]).quantize(q)
+
+
+def test_a_position_that_flips_opens_the_rest_at_the_fill_price() -> None:
+    _, account = setup()
+    buy = linear(orderType="Market", qty="0.002")
+    account.apply("create", "linear", buy, T0)
+    _, pushes = account.apply("create", "linear", {**buy, "side": "Sell", "qty": "0.005"}, T0)
+    position = data(pushes, "position")[-1]
+    executions = data(pushes, "execution")
+    assert (position["side"], position["size"]) == ("Sell", "0.003")
+    assert position["entryPrice"] == executions[-1]["execPrice"]
+    assert Decimal(executions[0]["closedSize"]) == Decimal("0.002")
