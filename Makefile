@@ -24,6 +24,7 @@ $(VENV)/.bench: $(VENV)/.installed
 
 bench: $(VENV)/.bench  ## latency, throughput, cost: ours vs raw websockets/httpx-ws, pybit, Node SDK
 	$(PY) -m tests.bench $(BENCH_ARGS)
+	$(PY) -m tests.server.bench_streams  # stream pushes/s to one consumer; 100 conns x 10 topics
 
 soak: venv  ## >= 100,000 calls over 10 connections with faults on (loopback, bounded; not in CI)
 	$(PY) -m tests.reliability.soak $(SOAK_ARGS)
