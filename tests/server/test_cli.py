@@ -15,7 +15,9 @@ import pytest
 from bybit_wsapi.cli import main
 from bybit_wsapi.server import DEMO_API_KEY, Faults, ServerConfig
 from bybit_wsapi.server import cli as server_cli
+from bybit_wsapi.server.account import AccountConfig
 from bybit_wsapi.server.cli import add_arguments, config_from_args
+from bybit_wsapi.server.market import MarketConfig
 
 from .helpers import TIMEOUT, authed, call, limit_order, open_ws, order_frame
 
@@ -28,7 +30,10 @@ def parse(*argv: str) -> ServerConfig:
 
 def test_defaults_are_the_config_defaults() -> None:
     config = parse()
-    assert config == dataclasses.replace(ServerConfig(), record_received=False)
+    expected = dataclasses.replace(
+        ServerConfig(), record_received=False, market=MarketConfig(), account=AccountConfig()
+    )
+    assert config == expected
     assert dict(config.accounts) == {DEMO_API_KEY: "bybit-wsapi-demo-secret"}
 
 
@@ -49,7 +54,27 @@ FAULT_FLAGS = {
     "duplicate_replies": (["--duplicate-replies"], True),
     "unknown_req_id_replies": (["--unknown-req-id-replies"], True),
     "oversize_replies": (["--oversize-replies", "9000"], 9000),
+    "stream_drop_after_pushes": (["--stream-drop-after-pushes", "5"], 5),
+    "stream_faults": (["--stream-fault", "gap", "--stream-fault", "reset"], ("gap", "reset")),
+    "stream_burst": (["--stream-burst", "50"], 50),
+    "stream_fault_interval_ms": (["--stream-fault-interval-ms", "250"], 250),
+    "cancel_races_fill": (["--cancel-races-fill"], True),
 }
+
+
+def test_stream_market_and_account_options() -> None:
+    config = parse(
+        *("--idle-check-interval", "0.5", "--subscribe-before-auth", "accept"),
+        *("--unsubscribe-unknown", "error", "--stream-queue-bytes", "65536"),
+        *("--market-step-ms", "50", "--volatility-ticks", "2.5", "--trade-probability", "0.1"),
+        *("--wallet", "USDT=500", "--wallet", "SOL=3", "--push-first", "--no-new-for-takers"),
+    )
+    assert (config.idle_check_interval, config.subscribe_before_auth) == (0.5, "accept")
+    assert (config.unsubscribe_unknown, config.stream_queue_bytes) == ("error", 65536)
+    assert config.market == MarketConfig(step_ms=50, volatility_ticks=2.5, trade_probability=0.1)
+    assert config.account is not None
+    assert config.account.wallet == {**AccountConfig().wallet, "USDT": "500", "SOL": "3"}
+    assert (config.account.ack_first, config.account.new_for_takers) == (False, False)
 
 
 def test_every_fault_has_a_flag() -> None:
@@ -156,6 +181,13 @@ async def test_serve_prints_its_url_and_stops_cleanly(signum: signal.Signals) ->
         (["--idle-timeout", "-1"], "idle_timeout"),
         (["--garbage-frames", "-1"], "garbage_frames: expected an integer >= 0"),
         (["--drop-after-frames", "0"], "drop_after_frames: expected an integer >= 1"),
+        (["--stream-burst", "-1"], "stream_burst: expected an integer >= 0"),
+        (["--stream-fault", "nope"], "invalid choice: 'nope'"),
+        (["--wallet", "USDT"], "--wallet 'USDT': expected COIN=AMOUNT"),
+        (["--wallet", "USDT=lots"], "--wallet: AMOUNT must be a decimal number"),
+        (["--wallet", "USDT=-5"], "wallet: 'USDT' needs a non-negative balance"),
+        (["--trade-probability", "2"], "trade_probability must be within [0, 1]"),
+        (["--stream-queue-bytes", "10"], "stream_queue_bytes at least 1024"),
     ],
 )
 def test_out_of_range_options_exit_2_with_one_line(

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture
 async def server() -> AsyncIterator[LocalServer]:
-    async with LocalServer(ServerConfig(rate_limit=False)) as running:
+    async with LocalServer(ServerConfig(rate_limit=False, manual_clock=True)) as running:
         yield running
 
 
@@ -139,7 +139,7 @@ async def test_private_pushes_carry_the_subscribed_topic_name(server: LocalServe
 
 
 async def test_unsubscribed_and_closed_connections_receive_nothing(server: LocalServer) -> None:
-    topic = "tickers.BTCUSDT"
+    topic = "publicTrade.BTCUSDT"
     ws = await public(server, "linear", topic)
     leaver = await public(server, "linear", topic)
     assert server.hub.count("linear", topic) == 2
@@ -154,10 +154,10 @@ async def test_unsubscribed_and_closed_connections_receive_nothing(server: Local
 
 
 async def test_a_slow_consumer_is_dropped_not_buffered(caplog: pytest.LogCaptureFixture) -> None:
-    config = ServerConfig(stream_queue_bytes=4096)
+    config = ServerConfig(stream_queue_bytes=4096, manual_clock=True)
     async with LocalServer(config) as server:
         slow = await public(server, "linear", "publicTrade.BTCUSDT")
-        fine = await public(server, "linear", "tickers.BTCUSDT")
+        fine = await public(server, "linear", "publicTrade.ETHUSDT")
         message = {"topic": "publicTrade.BTCUSDT", "data": "x" * 1000}
         with caplog.at_level(logging.WARNING, "bybit_wsapi.server"):
             for _ in range(10):  # 10 kB queued at once: more than the bound
@@ -173,7 +173,7 @@ async def test_a_slow_consumer_is_dropped_not_buffered(caplog: pytest.LogCapture
 
 
 async def test_idle_stream_connections_are_closed_on_a_tick() -> None:
-    config = ServerConfig(idle_timeout=0.2, idle_check_interval=0.05)
+    config = ServerConfig(idle_timeout=0.2, idle_check_interval=0.05, manual_clock=True)
     async with LocalServer(config) as server, await public(server, "spot") as quiet:
         with pytest.raises(ConnectionClosed):
             await quiet.recv()
@@ -181,7 +181,7 @@ async def test_idle_stream_connections_are_closed_on_a_tick() -> None:
 
 
 async def test_a_stream_that_pushes_is_not_idle() -> None:
-    config = ServerConfig(idle_timeout=0.15, idle_check_interval=0.03)
+    config = ServerConfig(idle_timeout=0.15, idle_check_interval=0.03, manual_clock=True)
     async with LocalServer(config) as server:
         topic = "publicTrade.BTCUSDT"
         ws = await public(server, "linear", topic)

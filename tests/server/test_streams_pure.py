@@ -9,10 +9,11 @@ import pytest
 
 from bybit_wsapi.retcodes import RetCode
 from bybit_wsapi.server.config import SubscribeBeforeAuth, UnsubscribeUnknown
+from bybit_wsapi.server.market import Market
 from bybit_wsapi.server.streams import StreamResult, Streams, StreamSession
-from bybit_wsapi.server.streams_topics import PROVISIONAL_SYMBOLS, is_public_topic
 
 NOW = 1_700_000_000_000
+MARKET = Market()  # its default instruments: BTCUSDT, ETHUSDT, BTCUSD, one BTC option
 
 
 def fake_auth(frame: dict[str, object], now_ms: int) -> tuple[int, str, str | None]:
@@ -29,7 +30,7 @@ def make(
 ) -> Streams:
     return Streams(
         fake_auth,
-        lambda category, topic: is_public_topic(category, topic, PROVISIONAL_SYMBOLS),
+        MARKET.valid_topic,
         subscribe_before_auth=before_auth,
         unsubscribe_unknown=unknown,
     )
@@ -189,7 +190,11 @@ def test_option_topic_cap_and_per_topic_failures() -> None:
     }
     assert list(s.topics) == [good]
     streams._public_topic = lambda category, topic: True
-    assert reply(streams, s, sub(*(f"x{i}" for i in range(1999))))["success"]
+    for start in range(0, 1999, 500):  # at most 500 per request (the spec's cap)
+        topics = (f"x{i}" for i in range(start, min(start + 500, 1999)))
+        assert reply(streams, s, sub(*topics))["success"]
+    too_many = reply(streams, s, sub(*(f"y{i}" for i in range(501))))
+    assert too_many["ret_msg"] == "args size >500"
     refused = reply(streams, s, sub("x"))
     assert (refused["success"], refused["ret_msg"]) == (False, "args size >2000")
 

@@ -8,7 +8,6 @@ import contextlib
 import dataclasses
 import logging
 import random
-from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -17,15 +16,18 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from .account import Account
+from .conditions import Conditions
 from .config import ServerConfig
 from .faults import GARBAGE_FRAMES, Faults, SplitMode, truncated
 from .frames import encode, raw_text_frame
 from .handshake import HandshakeError, Route, route
+from .market import Market
 from .protocol import Engine, Pending, Received, Session
 from .streams import Streams
 from .streams_hub import Hub
 from .streams_io import StreamServer, now_ms, watch_idle
-from .streams_topics import PROVISIONAL_SYMBOLS, is_public_topic
+from .streams_market import Clock, MarketFeed
 
 __all__ = ["LocalServer"]
 
@@ -60,39 +62,15 @@ class _Connection:
         self.ws.transport.close()
 
 
-class _Conditions:
-    """Futures that resolve once a condition on the server's state holds (no polling)."""
-
-    def __init__(self) -> None:
-        self._waiting: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
-
-    async def wait(self, condition: Callable[[], bool]) -> None:
-        if not condition():
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiting.append((condition, waiter))
-            await waiter
-
-    def check(self) -> None:
-        """Re-test the conditions: call after every change they may depend on."""
-        if self._waiting:
-            waiting = []
-            for condition, waiter in self._waiting:
-                if waiter.done():
-                    continue
-                if condition():
-                    waiter.set_result(None)
-                else:
-                    waiting.append((condition, waiter))
-            self._waiting = waiting
-
-
 class LocalServer:
     """A local Bybit server: ``async with LocalServer(config) as server``.
 
     One port serves ``/v5/trade`` (``url``), ``/v5/private`` and ``/v5/public/{category}``
-    (under ``base_url``). ``faults`` is this server's live copy of ``config.faults``;
-    ``received``, ``orders()`` and ``connection_count`` show what happened. Not thread-safe: use
-    it from its event loop (see ``run_server_in_thread`` for sync code).
+    (under ``base_url``). ``market`` is the simulated market, ``accounts`` the account behind
+    each API key, ``clock`` the market's time (``ServerConfig.manual_clock``: ``await
+    step(ms)``). ``faults`` is this server's live copy of ``config.faults``; ``received``,
+    ``orders()`` and ``connection_count`` show what happened. Not thread-safe: use it from its
+    event loop (see ``run_server_in_thread`` for sync code).
     """
 
     def __init__(self, config: ServerConfig | None = None) -> None:
@@ -103,18 +81,30 @@ class LocalServer:
         self._server: Server | None = None
         self._base_url: str | None = None
         self._connections: dict[ServerConnection, _Connection] = {}
-        self._conditions = _Conditions()
+        self._conditions = Conditions()
         self._engine.on_received = self._conditions.check
+        trading = self._engine.trading
+        self.market: Market = trading.market
+        """The simulated market (``market.listing(category, symbol)``, ``market.topics(...)``)."""
+        self.accounts: dict[str, Account] = trading.accounts
+        """API key -> its account (``orders()``, ``wallet()``, ``positions``)."""
+        self.clock = Clock(self.config.manual_clock)
+        """The market's time; with ``manual_clock``, ``clock.advance(ms)`` moves it."""
         self.hub = Hub()
-        """Who subscribed which stream topic; ``publish`` queues a push to them."""
+        """Who subscribed which stream topic; ``hub.publish`` queues a message to them."""
         streams = Streams(
             self._engine.check_auth,
-            lambda category, topic: is_public_topic(category, topic, PROVISIONAL_SYMBOLS),
+            self.market.valid_topic,
             subscribe_before_auth=self.config.subscribe_before_auth,
             unsubscribe_unknown=self.config.unsubscribe_unknown,
             no_pong=lambda: self.faults.no_pong,
         )
-        self._streams = StreamServer(self.config, streams, self.hub, self._conditions.check)
+        self._streams = StreamServer(
+            self.config, self.faults, streams, self.hub, self._conditions.check
+        )
+        self._streams.on_public_subscribe = self._snapshot
+        self._streams.on_public_unsubscribe = self.market.unsubscribe
+        self._feed = MarketFeed(self.market, self.hub, self.clock, self.faults)
 
     @property
     def base_url(self) -> str:
@@ -163,6 +153,29 @@ class LocalServer:
         """Wait until exactly ``count`` stream connections are open."""
         await self._conditions.wait(lambda: len(self._streams.connections) == count)
 
+    async def step(self, ms: int) -> None:
+        """Move the manual clock ``ms`` forward, run the market, and wait until every push it
+        caused was written to the stream sockets."""
+        self.clock.advance(ms)
+        await self._streams.flushed()
+
+    async def flushed(self) -> None:
+        """Wait until every stream connection has written what was queued for it."""
+        await self._streams.flushed()
+
+    def inject(self, fault: str, category: str | None = None, topic: str | None = None) -> int:
+        """A one-shot data fault on the matching subscribed public topics (``gap``,
+        ``snapshot``, ``reset``, ``missing_delete``, ``duplicate``); how many topics got it."""
+        return self._feed.inject(fault, category, topic)
+
+    def burst(self, category: str, topic: str, count: int) -> int:
+        """``count`` deltas of a subscribed orderbook topic at once; how many were queued."""
+        return self._feed.burst(category, topic, count)
+
+    def _snapshot(self, category: str, topic: str) -> dict[str, object] | None:
+        push = self.market.subscribe(category, topic, self.clock.now_ms())
+        return None if push is None else push.message
+
     def orders(self, api_key: str) -> list[dict[str, object]]:
         """Copies of the account's orders, oldest first (``KeyError`` for an unknown key)."""
         return self._engine.orders(api_key)
@@ -186,6 +199,7 @@ class LocalServer:
         port = self._server.sockets[0].getsockname()[1]
         host = f"[{config.host}]" if ":" in config.host else config.host
         self._base_url = f"ws://{host}:{port}"
+        self._feed.start()
         LOG.info("listening on %s (and /v5/private, /v5/public/*)", self.url)
 
     async def stop(self) -> None:
@@ -193,6 +207,7 @@ class LocalServer:
         server, self._server = self._server, None
         if server is None:
             return
+        await self._feed.stop()
         server.close()
         await server.wait_closed()
         self._base_url = None
@@ -287,11 +302,20 @@ class LocalServer:
                 if faults.drop_before_apply:
                     connection.drop()
                     return
-                reply = result.apply(now)
+                if faults.cancel_races_fill and result.op.action == "cancel":
+                    self.accounts[result.api_key].race_next_cancel = True
+                reply = result.apply(self.clock.now_ms())
+                ack_first = result.ack_first
+                if not ack_first:
+                    self._feed.publish(result.pushes)
                 if faults.drop_after_apply:
+                    if ack_first:
+                        self._feed.publish(result.pushes)  # applied: the streams still tell
                     connection.drop()
                     return
                 await self._reply(connection, reply, order_op=True)
+                if ack_first:
+                    self._feed.publish(result.pushes)
             elif result is not None:
                 await self._reply(connection, result, order_op=result.get("op") in operations)
             limit = faults.drop_after_frames

@@ -20,8 +20,10 @@ import socket
 import sys
 
 from ..auth import is_pem_private_key, is_pem_public_key
+from .account import AccountConfig
 from .config import DEMO_API_KEY, ServerConfig
 from .faults import Faults
+from .market import FAULTS, MarketConfig
 
 __all__ = ["add_arguments", "config_from_args", "run"]
 
@@ -107,7 +109,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     net.add_argument("--max-connections-per-key", type=int, default=d.max_connections_per_key)
     net.add_argument("--req-id-memory", type=int, default=d.req_id_memory)
-    net.add_argument("--seed", type=int, default=d.seed, help="seed of --drop-probability")
+    net.add_argument(
+        "--seed", type=int, default=d.seed, help="seed of --drop-probability and the market"
+    )
     net.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
 
     faults = parser.add_argument_group("faults (see README: The local server)")
@@ -134,6 +138,82 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     flag("--duplicate-replies", action="store_true", help="send order-op replies twice")
     flag("--unknown-req-id-replies", action="store_true", help="add replies with unknown reqIds")
     flag("--oversize-replies", type=int, metavar="BYTES", help="pad replies beyond BYTES")
+    flag(
+        "--stream-drop-after-pushes",
+        type=int,
+        metavar="N",
+        help="drop each stream connection after sending it N frames",
+    )
+    flag(
+        "--stream-fault",
+        dest="stream_faults",
+        action="append",
+        default=[],
+        choices=FAULTS,
+        help="a data fault on every subscribed topic it fits, once per interval (repeatable)",
+    )
+    flag("--stream-burst", type=int, default=f.stream_burst, metavar="N", help="N deltas at once")
+    flag(
+        "--stream-fault-interval-ms",
+        type=int,
+        default=f.stream_fault_interval_ms,
+        metavar="MS",
+        help="market time between rounds of --stream-fault / --stream-burst (%(default)s)",
+    )
+    flag("--cancel-races-fill", action="store_true", help="cancels lose to a fill: two Filled")
+
+    streams = parser.add_argument_group("streams (/v5/private, /v5/public/*)")
+    streams.add_argument(
+        "--idle-check-interval",
+        type=float,
+        default=d.idle_check_interval,
+        metavar="SECONDS",
+        help="check --idle-timeout and max_active_time on this tick (%(default)s)",
+    )
+    streams.add_argument(
+        "--subscribe-before-auth",
+        choices=("reject", "accept"),
+        default=d.subscribe_before_auth,
+        help="a private subscribe before auth (%(default)s)",
+    )
+    streams.add_argument(
+        "--unsubscribe-unknown",
+        choices=("success", "error"),
+        default=d.unsubscribe_unknown,
+        help="unsubscribing a topic not held (%(default)s)",
+    )
+    streams.add_argument(
+        "--stream-queue-bytes",
+        type=int,
+        default=d.stream_queue_bytes,
+        metavar="BYTES",
+        help="drop a consumer further behind than this (%(default)s)",
+    )
+
+    m = MarketConfig()
+    market = parser.add_argument_group("market and accounts (see README: The local server)")
+    market.add_argument("--market-step-ms", type=int, default=m.step_ms, metavar="MS")
+    market.add_argument("--volatility-ticks", type=float, default=m.volatility_ticks)
+    market.add_argument("--trade-probability", type=float, default=m.trade_probability)
+    market.add_argument(
+        "--wallet",
+        action="append",
+        default=[],
+        metavar="COIN=AMOUNT",
+        help="an account's starting balance of COIN (repeatable; others keep the defaults)",
+    )
+    market.add_argument(
+        "--push-first",
+        dest="ack_first",
+        action="store_false",
+        help="send an order op's private pushes before its ack (default: the ack first)",
+    )
+    market.add_argument(
+        "--no-new-for-takers",
+        dest="new_for_takers",
+        action="store_false",
+        help="no order New push before the fills of an order that trades at once",
+    )
 
 
 def _public_key_file(path: str) -> str:
@@ -178,6 +258,28 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         duplicate_replies=args.duplicate_replies,
         unknown_req_id_replies=args.unknown_req_id_replies,
         oversize_replies=args.oversize_replies,
+        stream_drop_after_pushes=args.stream_drop_after_pushes,
+        stream_faults=tuple(args.stream_faults),
+        stream_burst=args.stream_burst,
+        stream_fault_interval_ms=args.stream_fault_interval_ms,
+        cancel_races_fill=args.cancel_races_fill,
+    )
+    wallet = dict(AccountConfig().wallet)
+    for text in args.wallet:
+        coin, sep, amount = text.partition("=")
+        if not (sep and coin):
+            raise ValueError(f"--wallet {text!r}: expected COIN=AMOUNT, e.g. USDT=50000")
+        wallet[coin] = amount
+    try:
+        account = AccountConfig(
+            wallet=wallet, ack_first=args.ack_first, new_for_takers=args.new_for_takers
+        )
+    except ArithmeticError:
+        raise ValueError("--wallet: AMOUNT must be a decimal number") from None
+    market = MarketConfig(
+        step_ms=args.market_step_ms,
+        volatility_ticks=args.volatility_ticks,
+        trade_probability=args.trade_probability,
     )
     config = ServerConfig(
         host=args.host,
@@ -194,6 +296,12 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         record_received=False,  # nobody can read it from outside the process
         seed=args.seed,
         faults=faults,
+        idle_check_interval=args.idle_check_interval,
+        subscribe_before_auth=args.subscribe_before_auth,
+        unsubscribe_unknown=args.unsubscribe_unknown,
+        stream_queue_bytes=args.stream_queue_bytes,
+        market=market,
+        account=account,
     )
     return dataclasses.replace(config, accounts=accounts) if accounts else config
 

@@ -6,13 +6,17 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from bybit_wsapi_generated.tables import OPERATION_RULES
 
 from bybit_wsapi.auth import account_verifier
 
 from .faults import Faults
+
+if TYPE_CHECKING:
+    from .account import AccountConfig
+    from .market import MarketConfig
 
 __all__ = [
     "DEMO_API_KEY",
@@ -94,7 +98,13 @@ class ServerConfig:
     record_received: bool = True
     """Keep every accepted order-op request in ``LocalServer.received``."""
     seed: int | None = 0
-    """Seed of the RNG behind ``Faults.drop_probability`` (None: unpredictable)."""
+    """Seed of ``Faults.drop_probability``, the market and the ids (None: unpredictable)."""
+    market: MarketConfig | None = None
+    """The simulated market's instruments, price process and push cadences (None: defaults)."""
+    account: AccountConfig | None = None
+    """Every account's starting wallet, fees and push order (None: defaults)."""
+    manual_clock: bool = False
+    """The market moves only on ``server.clock.advance(ms)`` / ``await server.step(ms)``."""
     faults: Faults = field(default_factory=Faults)
     """Initial fault switches; the server works on its own copy (``LocalServer.faults``)."""
 

@@ -36,6 +36,14 @@ def _count(low: int, optional: bool = False) -> Callable[[object], str | None]:
     return check
 
 
+def _stream_faults(value: object) -> str | None:
+    from .market import FAULTS  # noqa: PLC0415 - loads the market only when faults are set
+
+    if isinstance(value, tuple) and set(value) <= set(FAULTS):
+        return None
+    return f"expected a tuple of {', '.join(FAULTS)}"
+
+
 def _choice(values: tuple[str, ...], optional: bool) -> Callable[[object], str | None]:
     def check(value: object) -> str | None:
         if (value is None and optional) or value in values:
@@ -53,6 +61,10 @@ _RULES: Final[Mapping[str, Callable[[object], str | None]]] = {
     "truncated_frames": _count(0),
     "oversize_replies": _count(0, optional=True),
     "split_reply": _choice(get_args(SplitMode), optional=True),
+    "stream_drop_after_pushes": _count(1, optional=True),
+    "stream_burst": _count(0),
+    "stream_fault_interval_ms": _count(1),
+    "stream_faults": lambda v: None if v == () else _stream_faults(v),
     "error_shape": _choice(get_args(ErrorShape), optional=False),
 }
 """Value checks of the fields that have a range (the rest are flags or any retCode)."""
@@ -100,6 +112,22 @@ class Faults:
     """Before each order-op reply, send a copy of it carrying a reqId nobody sent."""
     oversize_replies: int | None = None
     """Pad each order-op reply with trailing JSON whitespace to more than this many bytes."""
+
+    stream_drop_after_pushes: int | None = None
+    """Drop each stream connection (no close frame) once it was sent this many frames."""
+    stream_faults: tuple[str, ...] = ()
+    """Data faults of the market (``market.FAULTS``: ``gap``, a delta skips a ``u``;
+    ``snapshot``, a snapshot mid-stream; ``reset``, a snapshot with ``u == 1``;
+    ``missing_delete``, a delete of a price the book lacks; ``duplicate``, a push sent twice),
+    applied to every subscribed topic they fit once per ``stream_fault_interval_ms``."""
+    stream_burst: int = 0
+    """Once per ``stream_fault_interval_ms``, this many deltas at once on every subscribed
+    orderbook topic (to test a consumer's backpressure)."""
+    stream_fault_interval_ms: int = 1000
+    """Market time between two rounds of ``stream_faults`` and ``stream_burst``."""
+    cancel_races_fill: bool = False
+    """A cancel of an open order loses a race with its fill: the order is pushed ``Filled``
+    twice, the second with ``cancelType: CancelByUser`` (reference §4.1)."""
 
     def __setattr__(self, name: str, value: object) -> None:
         check = _RULES.get(name)

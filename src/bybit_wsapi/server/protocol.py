@@ -33,6 +33,7 @@ from .frames import (
     pong,
     response_header,
 )
+from .market import Market
 from .ratelimit import RateLimiter, resolve_limit
 from .trading import MSG_RATE_LIMITED, Operation, Pending, Trading, error_reply
 from .validation import ParamsValidator, describe
@@ -90,7 +91,14 @@ class Engine:
         self.on_received: Callable[[], None] | None = None
         """Called after each new entry of ``received``."""
         self.validator = ParamsValidator(OBJECT_RULES)
-        self.trading = Trading(config, faults, self.validator, OPERATION_RULES)
+        self.trading = Trading(
+            config,
+            faults,
+            self.validator,
+            OPERATION_RULES,
+            market=Market(config.market, config.seed if config.seed is not None else 0),
+            account_config=config.account,
+        )
         """The order ops and every account's orders."""
         self.operations = self.trading.operations
         self._accounts = {key: account_verifier(value) for key, value in config.accounts.items()}

@@ -23,7 +23,7 @@ __all__ = ["Hub", "Outbox"]
 class Outbox:
     """One connection's send queue, bounded to ``limit`` bytes of queued text."""
 
-    __slots__ = ("_frames", "_on_overflow", "limit", "overflowed", "queued", "ready")
+    __slots__ = ("_frames", "_on_overflow", "flushed", "limit", "overflowed", "queued", "ready")
 
     def __init__(self, limit: int, on_overflow: Callable[[], None]) -> None:
         self._frames: deque[str] = deque()
@@ -34,6 +34,9 @@ class Outbox:
         self.overflowed = False
         self.ready = asyncio.Event()
         """Set while frames are waiting."""
+        self.flushed = asyncio.Event()
+        """Set once every queued frame was written (the sender task sets it)."""
+        self.flushed.set()
 
     def put(self, text: str) -> None:
         """Queue a frame; past the bound, mark the connection overflowed instead (once)."""
@@ -49,6 +52,7 @@ class Outbox:
         self._frames.append(text)
         self.queued += size
         self.ready.set()
+        self.flushed.clear()
 
     def pop(self) -> str | None:
         """The oldest queued frame, ``None`` when empty."""
@@ -86,6 +90,10 @@ class Hub:
             return False
         del self._subscribers[key]
         return True
+
+    def topics(self) -> list[tuple[str, str]]:
+        """Every subscribed (scope, topic)."""
+        return list(self._subscribers)
 
     def count(self, scope: str, topic: str) -> int:
         """How many connections subscribed ``topic`` in ``scope``."""

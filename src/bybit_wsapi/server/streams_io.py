@@ -9,7 +9,6 @@ for ``idle_timeout`` or ``max_active_time``) is checked on a tick, as Bybit does
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -18,6 +17,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from .config import ServerConfig
+from .faults import Faults
 from .frames import encode
 from .handshake import Route
 from .streams import Streams, StreamSession
@@ -27,8 +27,8 @@ __all__ = ["StreamConnection", "StreamServer", "now_ms", "watch_idle"]
 
 LOG = logging.getLogger(__name__)
 
-PublicHook = Callable[[str, str, int], Mapping[str, object] | None]
-"""``(category, topic, now_ms) -> snapshot or None``: a public subscription started."""
+PublicHook = Callable[[str, str], Mapping[str, object] | None]
+"""``(category, topic) -> snapshot or None``: a public subscription started."""
 
 
 def now_ms() -> int:
@@ -55,7 +55,7 @@ async def watch_idle(
 class StreamConnection:
     """One stream connection: its socket, protocol session, send queue and activity."""
 
-    __slots__ = ("closed", "last_activity", "outbox", "session", "ws")
+    __slots__ = ("closed", "last_activity", "outbox", "sent", "session", "ws")
 
     def __init__(self, ws: ServerConnection, session: StreamSession, outbox: Outbox) -> None:
         self.ws = ws
@@ -63,6 +63,8 @@ class StreamConnection:
         self.outbox = outbox
         self.last_activity = asyncio.get_running_loop().time()
         self.closed = asyncio.Event()
+        self.sent = 0
+        """Frames written."""
 
     def scope(self) -> str:
         """The hub scope of its topics: the category, or the account."""
@@ -79,11 +81,13 @@ class StreamServer:
     def __init__(
         self,
         config: ServerConfig,
+        faults: Faults,
         streams: Streams,
         hub: Hub,
         on_change: Callable[[], None],
     ) -> None:
         self.config = config
+        self.faults = faults
         self.streams = streams
         self.hub = hub
         self.connections: dict[ServerConnection, StreamConnection] = {}
@@ -120,6 +124,7 @@ class StreamServer:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            outbox.flushed.set()
             if session.live:
                 self._stop(connection, list(session.topics))
             del self.connections[ws]
@@ -139,16 +144,16 @@ class StreamServer:
             if result.unsubscribed:
                 self._stop(connection, result.unsubscribed)
             if result.subscribed:
-                self._start(connection, result.subscribed, now)
+                self._start(connection, result.subscribed)
 
-    def _start(self, connection: StreamConnection, topics: list[str], now: int) -> None:
+    def _start(self, connection: StreamConnection, topics: list[str]) -> None:
         scope = connection.scope()
         hub, outbox, hook = self.hub, connection.outbox, self.on_public_subscribe
         public = connection.session.stream != "private"
         for topic in topics:
             hub.add(scope, topic, outbox)
             if public and hook is not None:
-                snapshot = hook(scope, topic, now)
+                snapshot = hook(scope, topic)
                 if snapshot is not None:
                     outbox.put(encode(snapshot))
 
@@ -162,14 +167,24 @@ class StreamServer:
                 hook(scope, topic)
 
     async def _send(self, connection: StreamConnection) -> None:
-        ws, outbox = connection.ws, connection.outbox
+        ws, outbox, faults = connection.ws, connection.outbox, self.faults
         clock = asyncio.get_running_loop().time
-        with contextlib.suppress(ConnectionClosed):
+        try:
             while True:
                 await outbox.ready.wait()
                 while (text := outbox.pop()) is not None:
                     await ws.send(text)
+                    connection.sent += 1
+                    limit = faults.stream_drop_after_pushes
+                    if limit is not None and connection.sent >= limit:
+                        ws.transport.close()  # the fault: no close frame
+                        return
+                outbox.flushed.set()
                 connection.last_activity = clock()
+        except ConnectionClosed:
+            pass
+        finally:
+            outbox.flushed.set()  # nothing more will be written: nobody waits in vain
 
     def _overflow(self, connection: StreamConnection) -> None:
         LOG.warning(
@@ -179,6 +194,11 @@ class StreamServer:
             self.config.stream_queue_bytes,
         )
         connection.ws.transport.abort()
+
+    async def flushed(self) -> None:
+        """Wait until every stream connection has written what was queued for it."""
+        for connection in list(self.connections.values()):
+            await connection.outbox.flushed.wait()
 
     async def drop(self) -> None:
         """Abort every stream connection (no close frame) and wait until they are gone."""
