@@ -117,7 +117,7 @@ class MarketFeed:
     def start(self) -> None:
         """With the real clock, advance the market every step on a task."""
         if not self.clock.manual and self._task is None:
-            self._task = asyncio.create_task(self._run(), name="bybit-wsapi-market")
+            self._task = asyncio.create_task(self._run(), name="local-server-market")
 
     async def stop(self) -> None:
         task, self._task = self._task, None

@@ -33,7 +33,7 @@ class StreamLimits(NamedTuple):
     """What one socket refuses in a subscribe (streams §2.2)."""
 
     max_args_per_request: int | None
-    """Topics per subscribe frame (spot: Bybit's 10; elsewhere the spec's safety cap)."""
+    """Topics per subscribe frame (spot: 10; None: no limit)."""
     max_args_chars: int | None
     """Characters of every topic subscribed on one connection."""
     max_topics: int | None
