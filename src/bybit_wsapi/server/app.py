@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import logging
 import random
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Self
 
@@ -172,7 +173,7 @@ class LocalServer:
         """``count`` deltas of a subscribed orderbook topic at once; how many were queued."""
         return self._feed.burst(category, topic, count)
 
-    def _snapshot(self, category: str, topic: str) -> dict[str, object] | None:
+    def _snapshot(self, category: str, topic: str) -> Mapping[str, object] | None:
         push = self.market.subscribe(category, topic, self.clock.now_ms())
         return None if push is None else push.message
 
