@@ -17,21 +17,19 @@ If no session was ever authenticated, a failed connect or a refused ``auth`` end
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-import ssl
 import time
 from typing import Final
 
-import httpx
 from bybit_wsapi_generated import StreamWsKey
 from bybit_wsapi_generated.streams import STREAMS
 
 from ..auth import auth_payload
 from ..errors import AuthenticationError, SubscriptionError, WSConnectionError
-from ..events import EventEmitter
+from ..events import EventEmitter, ReconnectEvent
 from ..options import ConnectionOptions
-from ..retry import backoff
+from ..retry import ConnectionBudget, backoff, fatal_status
+from ..supervisor import tls_context
 from ..transport import UpgradeRejectedError, WireSession, open_session
 from .frames import PONG, Ack, AuthAck, Push, Unrecognised, auth_frame, classify, ping_frame
 from .routing import limits_of
@@ -57,12 +55,20 @@ class _GiveUpError(Exception):
 class StreamConnection:
     """The socket ``ws_key`` of one client, across its reconnects."""
 
-    def __init__(self, ws_key: StreamWsKey, options: ConnectionOptions, events: EventEmitter):
+    def __init__(
+        self,
+        ws_key: StreamWsKey,
+        options: ConnectionOptions,
+        events: EventEmitter,
+        budget: ConnectionBudget,
+    ) -> None:
         assert options.stream_urls is not None
         self.ws_key = ws_key
         self.url = options.stream_urls[ws_key]
         self.options = options
         self.events = events
+        self.budget = budget
+        """New connections allowed (Bybit: 500 per 5 minutes), shared by the client's sockets."""
         self.private = STREAMS[ws_key]["access"] == "private"
         self.table = SubscriptionTable(ws_key, limits_of(ws_key))
         self.table.topic_failed = self._topic_failed
@@ -163,11 +169,16 @@ class StreamConnection:
                     return
                 attempt += 1
                 delay = next(delays)
+                delay += self.budget.wait(time.monotonic() + delay)
                 reason = str(self.last_error or "the connection ended")
-                self.events.emit(
-                    "reconnect",
-                    {"wsKey": self.ws_key, "attempt": attempt, "delay": delay, "reason": reason},
-                )
+                event: ReconnectEvent = {
+                    "wsKey": self.ws_key,
+                    "attempt": attempt,
+                    "delay": delay,
+                    "reason": reason,
+                    "connected_before": self.ever_open,
+                }
+                self.events.emit("reconnect", event)
                 await asyncio.sleep(delay)
         except _GiveUpError as fatal:
             self._give_up(fatal.error)
@@ -185,6 +196,7 @@ class StreamConnection:
         """One session, handshake to teardown; whether it was ready (authenticated) at some point."""
         self._ended.clear()
         ready = False
+        self.budget.spend(time.monotonic())
         try:
             session = await open_session(
                 self.url,
@@ -192,11 +204,11 @@ class StreamConnection:
                 max_message_bytes=self.options.max_frame_bytes,
                 headers={},
                 open_timeout=self.options.connect_timeout,
-                ssl_context=_tls_context() if self.url.startswith("wss:") else None,
+                ssl_context=tls_context() if self.url.startswith("wss:") else None,
             )
         except UpgradeRejectedError as refused:
             self.last_error = WSConnectionError(str(refused))
-            if 400 <= refused.status_code < 500 and refused.status_code not in (408, 429):
+            if fatal_status(refused.status_code):
                 raise _GiveUpError(self.last_error) from None
             return False
         except ConnectionError as failed:
@@ -307,9 +319,3 @@ class StreamConnection:
         except TimeoutError:
             return False
         return True
-
-
-@functools.cache
-def _tls_context() -> ssl.SSLContext:
-    """httpx's default verified TLS context, built once."""
-    return httpx.create_ssl_context()

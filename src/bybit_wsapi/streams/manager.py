@@ -17,6 +17,7 @@ from bybit_wsapi_generated import StreamWsKey
 from ..errors import StreamOverflowError, SubscriptionError
 from ..events import EventEmitter
 from ..options import ConnectionOptions
+from ..retry import ConnectionBudget
 from .connection import StreamConnection
 from .subscriptions import TopicCall
 from .topics import Sink, TopicState
@@ -31,6 +32,7 @@ class StreamManager:
         self.options = options
         self.events = events
         self.connections: dict[StreamWsKey, StreamConnection] = {}
+        self.budget = ConnectionBudget(options.max_new_connections, options.new_connections_window)
         self.overflows = 0
         """Gaps reported to consumers that fell behind (each also on the ``exception`` event)."""
         self._closed = False
@@ -38,7 +40,8 @@ class StreamManager:
     def connection(self, ws_key: StreamWsKey) -> StreamConnection:
         conn = self.connections.get(ws_key)
         if conn is None:
-            conn = self.connections[ws_key] = StreamConnection(ws_key, self.options, self.events)
+            conn = StreamConnection(ws_key, self.options, self.events, self.budget)
+            self.connections[ws_key] = conn
         return conn
 
     def attach(self, ws_key: StreamWsKey, topic: str, sink: Sink) -> TopicState:

@@ -1,0 +1,15 @@
+"""Misuse of WebsocketClient's streams that mypy must reject."""
+
+from bybit_wsapi import OrderMessageV5, WebsocketClient
+
+
+async def misuse(ws: WebsocketClient) -> None:
+    ws.stream_orderbook("option", "BTC-X", 50)  # type: ignore[call-overload]
+    ws.stream_klines("option", "BTCUSDT", "1")  # type: ignore[arg-type]
+    async for message in ws.stream_trades("linear", "BTCUSDT"):
+        wrong: OrderMessageV5 = message  # type: ignore[assignment]
+
+    def on_update(message: int) -> None: ...
+
+    ws.on("update", on_update)  # type: ignore[call-overload]
+    await ws.subscribe_v5(42)  # type: ignore[arg-type]
