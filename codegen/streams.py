@@ -156,6 +156,10 @@ class StreamChecks(TypeChecks):
         if access == "private" and "category" in m:
             self.error(f"{path}.category", "a private stream serves every category", m, "category")
             return None
+        private = [s.attribute for s in self.streams.values() if s.access == "private"]
+        if access == "private" and private:
+            self.error(f"{path}.access", f"{private[0]} is already the private stream", m, "access")
+            return None
         taken = [s.attribute for s in self.streams.values() if s.category == category]
         if category is not None and taken:
             self.error(

@@ -109,6 +109,12 @@ CASES = [
         "unknown access str 'pubic'; use one of public, private",
     ),
     _case(
+        "two-private-streams",
+        "    access: public\n    category: spot\n", "    access: private\n",
+        "access: private", "streams.v5_private.access",
+        "v5_spot_public is already the private stream", nth=2,
+    ),
+    _case(
         "public-stream-without-category",
         "    category: inverse\n", "",
         "\n  v5_inverse_public:", "streams.v5_inverse_public",
