@@ -185,8 +185,10 @@ class OrderBook:
     def create(self, category: str, params: Mapping[str, object], now_ms: int) -> Outcome:
         """A new ``New`` order; ``orderLinkId`` must be new to the account."""
         refused = self.refuse_create(category, params)
-        if refused is not None:
-            return refused
+        return refused if refused is not None else self.insert(category, params, now_ms)
+
+    def insert(self, category: str, params: Mapping[str, object], now_ms: int) -> Outcome:
+        """Record a new ``New`` order whose params :meth:`refuse_create` accepted."""
         link = params.get(ORDER_LINK_ID)
         link_id = link if isinstance(link, str) else ""
         order_id = self._new_order_id()

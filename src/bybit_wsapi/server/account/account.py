@@ -20,7 +20,6 @@ does not list is accepted and never fills.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final, get_args
@@ -30,12 +29,12 @@ from bybit_wsapi_generated.models import CancelTypeV5, CategoryV5, RejectReasonV
 from bybit_wsapi.retcodes import RetCode
 
 from ..market.book import Fill, Side
-from ..market.listing import Listing
 from ..market.market import Market
 from ..market.push import Ids, Push
 from ..orders import ORDER_ID, Action, OrderBook, Outcome
 from .config import AccountConfig
 from .messages import Item, envelope, execution_item, order_item, position_item
+from .resting import Resting
 from .state import OPEN, ZERO, LiveOrder, Position, pick
 from .terms import order_terms, step_problem, vet
 from .wallet import Wallet
@@ -64,9 +63,8 @@ class Account:
         self.race_next_cancel = False
         """Fault: the next cancel of an open order loses a race with its fill (two Filled)."""
         self._live: dict[str, LiveOrder] = {}
-        self._resting: dict[tuple[str, str, str], list[tuple[Decimal, int, str]]] = {}
+        self._resting = Resting()
         self._untriggered: dict[str, LiveOrder] = {}
-        self._counter = 0
         self._seq = int(self._ids.number()) // 10**9
         self._fees = {
             cat: (Decimal(taker), Decimal(maker), taker, maker)
@@ -122,10 +120,14 @@ class Account:
                 del self._untriggered[live.order_id]
                 live.set_status("New")
                 self._start(live, now_ms, pushes)
-        for (category, symbol, side), heap in self._resting.items():
-            listing = self.market.listing(category, symbol)
+        for live, ticks in self._resting.crossed(self._live):
+            listing = live.listing
             assert listing is not None
-            self._match_resting(listing, side, heap, now_ms, pushes)
+            lots = listing.size.count(live.leaves) or 0
+            filled = self.market.cross(listing, live.side, ticks, lots, now_ms)
+            if filled:
+                fills = [(ticks, filled)]
+                self._fill(live, fills, maker=True, finish=False, now_ms=now_ms, pushes=pushes)
         return pushes if self.wants_pushes else []
 
     # ---- ops ------------------------------------------------------------------------------
@@ -143,7 +145,7 @@ class Account:
             code, msg = problem
             link = params.get("orderLinkId")
             return Outcome(int(code), msg, "", link if isinstance(link, str) else "")
-        outcome = self.book.create(category, params, now_ms)
+        outcome = self.book.insert(category, params, now_ms)
         live.record = self.book.record(outcome.order_id)
         self._live[outcome.order_id] = live
         listing = live.listing
@@ -248,38 +250,7 @@ class Account:
             self._close(live, "UNKNOWN", "EC_NoImmediateQtyToFill")
             self._lifecycle(live, now_ms, pushes)
         if live.status in OPEN and live.price is not None:
-            self._rest(live)
-
-    def _match_resting(
-        self,
-        listing: Listing,
-        side: str,
-        heap: list[tuple[Decimal, int, str]],
-        now_ms: int,
-        pushes: list[Push],
-    ) -> None:
-        book = listing.book
-        while heap:
-            key, _, order_id = heap[0]
-            live = self._live[order_id]
-            price = -key if side == "Buy" else key
-            if live.status not in OPEN or live.price != price:
-                heapq.heappop(heap)  # closed or amended since
-                continue
-            ticks = listing.price.count(price)
-            best = book.best("Buy" if side == "Sell" else "Sell")
-            assert ticks is not None
-            if best is None or (best < ticks if side == "Sell" else best > ticks):
-                return
-            lots = listing.size.count(live.leaves) or 0
-            filled = self.market.cross(listing, live.side, ticks, lots, now_ms)
-            if not filled:
-                return
-            self._fill(
-                live, [(ticks, filled)], maker=True, finish=False, now_ms=now_ms, pushes=pushes
-            )
-            if live.status in OPEN:
-                return  # the crossing liquidity is used up
+            self._resting.add(live)
 
     def _lose_cancel_race(self, live: LiveOrder, now_ms: int, pushes: list[Push]) -> Outcome:
         """The fill wins: ``Filled`` (EC_NoError), then the cancel's ``Filled`` (CancelByUser,
@@ -381,13 +352,6 @@ class Account:
         live.cancel_type, live.reject_reason = cancel_type, reason
         self._untriggered.pop(live.order_id, None)
         self.funds.unlock(live)
-
-    def _rest(self, live: LiveOrder) -> None:
-        assert live.price is not None
-        key = (live.category, live.symbol, live.side)
-        self._counter += 1
-        sort = -live.price if live.side == "Buy" else live.price
-        heapq.heappush(self._resting.setdefault(key, []), (sort, self._counter, live.order_id))
 
     def _position(self, live: LiveOrder) -> Position:
         key = (live.category, live.symbol)

@@ -48,6 +48,8 @@ def _text(record: Mapping[str, object], key: str) -> str:
 
 def dec(value: Decimal) -> str:
     """A Decimal as a plain decimal string, at most 8 decimals, no exponent, no trailing 0s."""
+    if not value:
+        return "0"
     text = format(value.quantize(_QUANTUM).normalize() + 0, "f")
     return "0" if text in ("-0", "") else text
 
