@@ -33,6 +33,7 @@ from typing import Any, Final
 
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET
 
+from . import sync_rtt
 from .runner import server_cpu
 
 HERE: Final = Path(__file__).resolve().parent
@@ -579,12 +580,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "memory": bench.memory(delayed.url),
                 "capacity": bench.capacity(server.url, server.pid),
                 "startup": bench.startup(Path(scratch)),
+                "sync_rtt": sync_rtt.measure(bench, server.url, server.pid),
             }
         finally:
             server.stop()
             delayed.stop()
             tls.stop()
     lines, summary = report(settings, figures)
+    sync_lines, summary["sync_rtt"] = sync_rtt.report(
+        figures["sync_rtt"], settings.rtt_rounds, settings.n
+    )
+    lines += sync_lines
     header = (
         f"bybit-wsapi benchmark: {info['nproc']} x {info['cpu']}, Python {info['python']}, "
         f"node {info['node'] or '-'}; one local server process (--no-rate-limit), "
