@@ -1,10 +1,8 @@
-"""Backoff, endpoints, batch failures, errors, events and the secret wrapper."""
+"""Endpoints, batch failures, errors, events and the secret wrapper."""
 
 from __future__ import annotations
 
 import pickle
-import random
-from itertools import islice
 
 import pytest
 
@@ -21,14 +19,6 @@ from bybit_wsapi import (
 from bybit_wsapi.auth import Secret
 from bybit_wsapi.endpoints import MAINNET_URL, TESTNET_URL, ws_api_url
 from bybit_wsapi.events import EventEmitter
-from bybit_wsapi.retry import backoff
-
-
-def test_backoff_grows_to_the_cap_with_jitter() -> None:
-    delays = list(islice(backoff(0.25, 4.0, rng=random.Random(1)), 8))
-    ceilings = [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0]
-    assert all(c / 2 <= d <= c for d, c in zip(delays, ceilings, strict=True))
-    assert len(set(delays)) == len(delays)
 
 
 def test_endpoints() -> None:

@@ -1,4 +1,4 @@
-"""The sans-I/O client protocol (``session``, ``trade``, ``requests``) driven with fake time.
+"""The sans-I/O client protocol (``trade`` on ``session``) driven with fake time.
 
 No socket and no event loop: text goes in with a time, frames and settled futures come out.
 """
@@ -18,7 +18,6 @@ from bybit_wsapi import (
     RequestTimeoutError,
     WSAPIError,
 )
-from bybit_wsapi.retry import ConnectionBudget
 from bybit_wsapi.session import AuthOutcome, Limits, Phase
 from bybit_wsapi.trade import TradeProtocol, batch_cap
 
@@ -231,12 +230,3 @@ def test_closed_protocol_refuses_and_fails_the_queue() -> None:
     h.protocol.close("the client was closed")
     assert isinstance(queued.exception(), RequestNotSentError)
     assert isinstance(h.submit(1.0).exception(), RequestNotSentError)
-
-
-def test_the_connection_budget_is_a_sliding_window() -> None:
-    budget = ConnectionBudget(limit=3, window=300.0)
-    for t in (0.0, 1.0, 2.0):
-        assert budget.wait(t) == 0.0
-        budget.spend(t)
-    assert budget.wait(10.0) == pytest.approx(290.0)
-    assert budget.wait(300.0) == 0.0
