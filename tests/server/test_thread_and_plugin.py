@@ -131,6 +131,34 @@ def test_plugin_in_a_user_suite_without_async_plugins(tmp_path: Path) -> None:
                 handle = bybit_ws_server_factory(ServerConfig(accounts={"mine": "secret"}))
                 with connect(handle.url) as ws:
                     assert auth(ws, "mine", "secret")["retCode"] == 0
+
+            def test_market(bybit_ws_market):
+                server = bybit_ws_market
+                with connect(server.base_url + "/v5/public/linear") as book, \
+                        connect(server.base_url + "/v5/private") as private, \
+                        connect(server.url) as trade:
+                    book.send('{"op":"subscribe","args":["orderbook.50.BTCUSDT"]}')
+                    assert json.loads(book.recv(timeout=5))["success"]
+                    first = json.loads(book.recv(timeout=5))["data"]["u"]
+                    server.step(100)  # the manual clock: five 20 ms steps
+                    assert json.loads(book.recv(timeout=5))["data"]["u"] == first + 1
+                    assert auth(private)["success"]
+                    private.send('{"op":"subscribe","args":["order"]}')
+                    assert json.loads(private.recv(timeout=5))["success"]
+                    assert auth(trade)["retCode"] == 0
+                    params = {"category": "linear", "symbol": "BTCUSDT", "side": "Buy",
+                              "orderType": "Market", "qty": "0.01"}
+                    header = {"X-BAPI-TIMESTAMP": str(int(time.time() * 1000))}
+                    trade.send(json.dumps({"op": "order.create", "header": header,
+                                           "args": [params]}))
+                    assert json.loads(trade.recv(timeout=5))["retCode"] == 0
+                    statuses = [json.loads(private.recv(timeout=5))["data"][0]["orderStatus"]
+                                for _ in range(2)]
+                    assert statuses == ["New", "Filled"]
+                assert server.orders(DEMO_API_KEY)[0]["cumExecQty"] == "0.010"
+                assert server.wallet(DEMO_API_KEY)["USDT"] != "1000000"
+                best = server.call(lambda s: s.market.listing("linear", "BTCUSDT").book.best("Buy"))
+                assert best > 0
             """
         )
     )
@@ -138,4 +166,4 @@ def test_plugin_in_a_user_suite_without_async_plugins(tmp_path: Path) -> None:
         *("-m", "pytest", "-p", "no:anyio", "-p", "no:cacheprovider", "-W", "error", "-q"),
         cwd=tmp_path,
     )
-    assert "2 passed" in result.stdout, result.stdout + result.stderr
+    assert "3 passed" in result.stdout, result.stdout + result.stderr

@@ -75,6 +75,28 @@ class ServerThread:
         """A snapshot of the account's orders."""
         return self._call(lambda: self.server.orders(api_key))
 
+    def wallet(self, api_key: str) -> dict[str, str]:
+        """A snapshot of the account's wallet: coin -> balance."""
+        return self._call(self.server.accounts[api_key].wallet)
+
+    def call(self, function: Callable[[LocalServer], T]) -> T:
+        """``function(server)`` run on the server's loop (the market and accounts live there):
+        e.g. ``handle.call(lambda s: s.market.listing("linear", "BTCUSDT").book.best("Buy"))``."""
+        return self._call(lambda: function(self.server))
+
+    def step(self, ms: int) -> None:
+        """Move the manual clock (``ServerConfig(manual_clock=True)``) and wait until the
+        pushes it caused were written."""
+        self._run(self.server.step(ms))
+
+    def inject(self, fault: str, category: str | None = None, topic: str | None = None) -> int:
+        """A one-shot stream data fault (see ``LocalServer.inject``)."""
+        return self._call(lambda: self.server.inject(fault, category, topic))
+
+    def burst(self, category: str, topic: str, count: int) -> int:
+        """``count`` deltas of a subscribed orderbook topic at once."""
+        return self._call(lambda: self.server.burst(category, topic, count))
+
     def wait_received(self, count: int) -> list[Received]:
         """Block until the server received ``count`` order-op requests; returns a snapshot."""
         return self._run(self._wait_received(count))
