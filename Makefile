@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv demo test bench soak generate check lint typecheck serve clean
+.PHONY: venv demo test bench interop soak generate check lint typecheck serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ $(VENV)/.bench: $(VENV)/.installed
 bench: $(VENV)/.bench  ## latency, throughput, cost: ours vs raw websockets/httpx-ws, pybit, Node SDK
 	$(PY) -m tests.bench $(BENCH_ARGS)
 	$(PY) -m tests.server.bench_streams  # stream pushes/s to one consumer; 100 conns x 10 topics
+
+interop: $(VENV)/.bench  ## the Node SDK and pybit against the server's streams (installs them)
+	$(PY) -m pytest -q -rs tests/server/test_interop.py
 
 soak: venv  ## >= 100,000 calls over 10 connections with faults on (loopback, bounded; not in CI)
 	$(PY) -m tests.reliability.soak $(SOAK_ARGS)
