@@ -19,10 +19,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from bybit_wsapi import (
+    WS_KEY_MAP,
     AuthenticationError,
     BybitWSError,
     ConfigurationError,
     WebsocketAPIClient,
+    WebsocketClient,
     sync,
 )
 from bybit_wsapi.auth import hmac_signature
@@ -357,3 +359,30 @@ def test_the_sync_client_signs_with_rsa_through_the_pytest_fixture(
     ) as client:
         assert client.submit_new_order(order("sync-hook"))["retCode"] == 0
     assert [o["orderLinkId"] for o in handle.orders(RSA_KEY)] == ["sync-rsa", "sync-hook"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("how", ["pem", "hook"])
+async def test_the_private_stream_signs_with_the_same_key(server: LocalServer, how: str) -> None:
+    payloads: list[str] = []
+
+    def vault(payload: str) -> str:
+        payloads.append(payload)
+        return rsa_sign_in_vault(payload)
+
+    key: dict[str, Any] = {"secret": key_pair().private_pem} if how == "pem" else {"sign": vault}
+    ws = WebsocketClient(key=RSA_KEY, ws_url=server.url, base_url=server.base_url, **key, **FAST)
+    updates = EventLog()
+    ws.on("update", updates.handler("update"))
+    try:
+        await ws.subscribe_v5("order")  # the private socket authenticates with the RSA key first
+        reply = await ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", order())
+        assert reply["retCode"] == 0
+        update = (await updates.wait("update"))[0]  # the server pushes the new order
+        assert (update["wsKey"], update["topic"]) == ("v5Private", "order")
+        assert update["data"][0]["orderId"] == reply["data"]["orderId"]
+    finally:
+        await ws.close()
+    if how == "hook":
+        assert len(payloads) == 2  # one auth per socket: the private stream and the trade socket
+        assert all(PAYLOAD.fullmatch(p) for p in payloads)
