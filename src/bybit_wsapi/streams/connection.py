@@ -77,11 +77,14 @@ class StreamConnection:
         """Why the last session failed or ended."""
         self.ever_open = False
         self.unrecognised = 0
+        self.pongs = 0
+        """Pongs received (every dialect's shape)."""
         self._supervisor: asyncio.Task[None] | None = None
         self._writable = asyncio.Event()
         self._ended = asyncio.Event()
         self._auth: asyncio.Future[AuthAck] | None = None
-        self._last_rx = 0.0
+        self._alive = asyncio.Event()
+        """Set by every received frame (cleared when a ping goes out)."""
         self._count = 0
         self._closed = False
 
@@ -122,12 +125,12 @@ class StreamConnection:
     # -- received frames -------------------------------------------------------------------------
 
     def _on_text(self, text: str) -> None:
-        self._last_rx = time.perf_counter()
+        self._alive.set()
         decoded = classify(text)
         if isinstance(decoded, Push):
             self.topics.push(decoded.topic, decoded.message)
         elif decoded is PONG:
-            return
+            self.pongs += 1
         elif isinstance(decoded, Ack):
             self.table.on_ack(decoded)
             self.flush()
@@ -217,7 +220,6 @@ class StreamConnection:
             return False
         tasks: list[asyncio.Task[None]] = []
         try:
-            self._last_rx = time.perf_counter()
             self.events.emit("open", {"wsKey": self.ws_key, "url": self.url})
             watcher = asyncio.create_task(
                 self._watch(session), name=f"bybit-wsapi {self.ws_key} watcher"
@@ -301,14 +303,17 @@ class StreamConnection:
         options = self.options
         self.flush()
         while not await self._sleep_or_end(options.ping_interval):
-            pinged_at = time.perf_counter()
             self._count += 1
-            async with asyncio.timeout(options.pong_timeout):
-                await session.send_texts([ping_frame(f"ping-{self._count}")])
-            if await self._sleep_or_end(options.pong_timeout):
+            self._alive.clear()
+            try:
+                async with asyncio.timeout(options.pong_timeout):
+                    await session.send_texts([ping_frame(f"ping-{self._count}")])
+                    if not await self._first(self._alive):  # any frame will do, as in Node
+                        break
+            except TimeoutError:
+                raise ConnectionError(f"no pong within {options.pong_timeout:g} s") from None
+            if self._ended.is_set():
                 break
-            if self._last_rx < pinged_at:
-                raise ConnectionError(f"no pong within {options.pong_timeout:g} s")
         raise ConnectionError(str(self.last_error or "the session ended"))
 
     async def _sleep_or_end(self, seconds: float) -> bool:
@@ -319,3 +324,13 @@ class StreamConnection:
         except TimeoutError:
             return False
         return True
+
+    async def _first(self, event: asyncio.Event) -> bool:
+        """Wait for ``event`` or the session's end; whether ``event`` came first."""
+        waiters = [asyncio.ensure_future(event.wait()), asyncio.ensure_future(self._ended.wait())]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+        return event.is_set()
