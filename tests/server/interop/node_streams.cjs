@@ -71,7 +71,7 @@ pub.on('update', (event) => {
     seen.book.u.push(event.data.u);
   } else if (event.topic === 'publicTrade.BTCUSDT') {
     seen.trades += event.data.length;
-    if (seen.ack && event.data.some((t) => t.S === 'Buy' && t.v === '0.010')) {
+    if (ordered && event.data.some((t) => t.S === 'Buy' && t.v === '0.010')) {
       seen.our_trade = true; // the fill printed on the public trades
     }
   }
