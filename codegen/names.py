@@ -18,6 +18,7 @@ __all__ = [
     "STREAM_NAMES",
     "SUBSCRIPTION_NAMES",
     "SYNC_OPERATION_NAMES",
+    "SYNC_SUBSCRIPTION_NAMES",
     "TABLE_NAMES",
     "response_alias_name",
 ]
@@ -70,6 +71,8 @@ SUBSCRIPTION_NAMES = ("StreamMethods", "Subscription")
 SYNC_OPERATION_NAMES = ("WSAPISyncSender", "WSAPISyncMethods")
 """Names defined by the sync operations template (the blocking twin of ``WSAPISender`` and
 ``WSAPIMethods``); ``bybit_wsapi.sync`` exports them, so the package ``__init__`` leaves them out."""
+SYNC_SUBSCRIPTION_NAMES = ("SyncStreamMethods", "SyncSubscription")
+"""Names defined by the sync subscriptions template (exported by ``bybit_wsapi.sync`` too)."""
 MODULE_IMPORTS = (
     "ABC",
     "Any",
@@ -100,6 +103,7 @@ RESERVED_NAMES = (
     *STREAM_NAMES,
     *SUBSCRIPTION_NAMES,
     *SYNC_OPERATION_NAMES,
+    *SYNC_SUBSCRIPTION_NAMES,
     "SPEC_SHA256",
     *MODULE_IMPORTS,
 )

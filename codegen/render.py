@@ -22,6 +22,7 @@ from .names import (
     STREAM_NAMES,
     SUBSCRIPTION_NAMES,
     SYNC_OPERATION_NAMES,
+    SYNC_SUBSCRIPTION_NAMES,
     TABLE_NAMES,
     response_alias_name,
 )
@@ -52,6 +53,7 @@ TEMPLATES = {
     "tables.py": "tables.py.jinja",
     "streams.py": "streams.py.jinja",
     "subscriptions.py": "subscriptions.py.jinja",
+    "sync_subscriptions.py": "sync_subscriptions.py.jinja",
     "__init__.py": "__init__.py.jinja",
 }
 """Each generated module written by a template (``models.py`` comes from :mod:`.models`)."""
@@ -282,6 +284,7 @@ def render_package(spec: Spec) -> Mapping[str, str]:
         "operation_imports": _operation_imports(spec),
         "sync_imports": _operation_imports(spec, results=False),
         "sync_names": list(SYNC_OPERATION_NAMES),
+        "sync_subscription_names": list(SYNC_SUBSCRIPTION_NAMES),
         "subscription_imports": _subscription_imports(spec),
         "stream_methods": [stream_method(t, spec) for t in spec.topics],
         "push_kinds": [k for kinds in PUSH_KINDS.values() for k in kinds],

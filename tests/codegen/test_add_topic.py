@@ -7,6 +7,7 @@ and type-check, with nothing hand-written changed.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any, get_args
 
@@ -62,6 +63,7 @@ CASE = '''\
 from typing import Literal, assert_type
 
 from bybit_wsapi_generated import PriceLimitMessageV5, StreamMethods, Subscription
+from bybit_wsapi_generated.sync_subscriptions import SyncStreamMethods, SyncSubscription
 
 
 async def new_topic(ws: StreamMethods) -> None:
@@ -73,6 +75,15 @@ async def new_topic(ws: StreamMethods) -> None:
             assert_type(msg["type"], Literal["snapshot"])
     ws.stream_price_limits("option", "BTC")  # type: ignore[arg-type]
     ws.stream_price_limits("linear")  # type: ignore[call-arg]
+
+
+def new_sync_topic(ws: SyncStreamMethods) -> None:
+    sub = ws.stream_price_limits("spot", "BTCUSDT")
+    assert_type(sub, SyncSubscription[PriceLimitMessageV5])
+    with sub as limits:
+        for msg in limits:
+            assert_type(msg["data"]["sellLmt"], str)
+    ws.stream_price_limits("option", "BTC")  # type: ignore[arg-type]
 '''
 
 
@@ -95,6 +106,13 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "object_rule": sorted(g.tables.OBJECT_RULES["PriceLimitV5"]["fields"]),
             "routing": g.streams.topic_family("priceLimit.BTCUSDT"),
             "has_method": callable(getattr(g.StreamMethods, "stream_price_limits", None)),
+            "has_sync_method": callable(
+                getattr(
+                    importlib.import_module("added_topic.sync_subscriptions").SyncStreamMethods,
+                    "stream_price_limits",
+                    None,
+                )
+            ),
             "required": sorted(g.PriceLimitMessageV5.__required_keys__),
         }
     return {"pkg": pkg, "runtime": runtime, "repo_unchanged": snapshot(GENERATED) == repo_before}
@@ -122,6 +140,7 @@ def test_the_tables_route_the_new_topic(workflow: dict[str, Any]) -> None:
     assert runtime["routing"] == "priceLimit"
     assert runtime["object_rule"] == ["buyLmt", "sellLmt", "symbol"]
     assert runtime["has_method"] is True
+    assert runtime["has_sync_method"] is True
     assert runtime["required"] == ["data", "topic", "ts", "type"]
     assert workflow["repo_unchanged"] is True
 

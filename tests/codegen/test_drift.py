@@ -53,6 +53,7 @@ def test_generated_folder_holds_exactly_the_expected_files() -> None:
         "streams.py",
         "subscriptions.py",
         "sync_operations.py",
+        "sync_subscriptions.py",
         "tables.py",
     ]
 

@@ -7,11 +7,11 @@ import inspect
 from pathlib import Path
 
 import pytest
+from bybit_wsapi_generated.streams import STREAM_METHODS
 
 import bybit_wsapi
-from bybit_wsapi import WS_API_METHODS, WSAPIMethods, WSAPISender, sync
-from bybit_wsapi.streams.api import StreamsAPI
-from bybit_wsapi.sync import WSAPISyncMethods, WSAPISyncSender
+from bybit_wsapi import WS_API_METHODS, StreamMethods, WSAPIMethods, WSAPISender, sync
+from bybit_wsapi.sync import SyncStreamMethods, WSAPISyncMethods, WSAPISyncSender
 
 CASES = Path(__file__).resolve().parents[1] / "typing" / "cases"
 
@@ -23,6 +23,13 @@ def test_each_method_has_the_async_signature_without_await(method: str) -> None:
     assert inspect.iscoroutinefunction(awaited)
     assert inspect.signature(blocking) == inspect.signature(awaited)
     assert getattr(sync.WebsocketAPIClient, method) is blocking
+
+
+@pytest.mark.parametrize("method", sorted(STREAM_METHODS.values()))
+def test_each_stream_method_takes_the_async_parameters(method: str) -> None:
+    blocking, awaited = getattr(SyncStreamMethods, method), getattr(StreamMethods, method)
+    assert inspect.signature(blocking).parameters == inspect.signature(awaited).parameters
+    assert getattr(sync.WebsocketClient, method) is blocking
 
 
 def test_the_raw_send_has_the_async_overloads() -> None:
@@ -41,7 +48,6 @@ def test_the_raw_send_has_the_async_overloads() -> None:
 def test_the_constructors_take_the_same_options(blocking: type, awaited: type) -> None:
     assert inspect.signature(blocking) == inspect.signature(awaited)
     public = {n for n in dir(awaited) if not n.startswith("_")}
-    public -= set(dir(StreamsAPI))  # the streams are async only so far (issue 12)
     assert public <= {n for n in dir(blocking) if not n.startswith("_")}
 
 

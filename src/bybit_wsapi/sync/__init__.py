@@ -3,7 +3,9 @@
 ``WebsocketAPIClient`` and ``WebsocketClient`` take the same options, have the same typed
 methods (generated from the spec: ``WSAPISyncMethods``, ``WSAPISyncSender``, exported here), return the same
 replies and raise the same errors as their ``bybit_wsapi`` namesakes; each call blocks until it
-settles. ``with`` connects and closes.
+settles. ``with`` connects and closes. Streams too: ``WebsocketClient`` has ``subscribe_v5`` /
+``unsubscribe_v5``, the generated ``stream_*`` methods as blocking iterators
+(``SyncStreamMethods``, ``SyncSubscription``), ``order_book`` and ``on("update", fn)``.
 
 Threads: each client runs its async client on its own event loop, on one daemon thread
 (``bybit-wsapi-loop-N``). One loop per client keeps clients independent: closing one, or a
@@ -22,12 +24,15 @@ with ``RequestNotSentError`` or ``RequestOutcomeUnknownError``.
 """
 
 from bybit_wsapi_generated.sync_operations import WSAPISyncMethods, WSAPISyncSender
+from bybit_wsapi_generated.sync_subscriptions import SyncStreamMethods, SyncSubscription
 
 from .client import WebsocketAPIClient, WebsocketClient
 from .errors import RequestInterrupted
 
 __all__ = [
     "RequestInterrupted",
+    "SyncStreamMethods",
+    "SyncSubscription",
     "WSAPISyncMethods",
     "WSAPISyncSender",
     "WebsocketAPIClient",

@@ -21,11 +21,19 @@ from bybit_wsapi_generated.sync_operations import WSAPISyncMethods, WSAPISyncSen
 from .. import client as aio
 from ..errors import BybitWSError, ConfigurationError, RequestOutcomeUnknownError, WSConnectionError
 from ..errors import RequestNotSentError as _NotSent
-from ..events import ConnectionEvent, ConnectionEventName, EventName, OpenEvent, ReconnectEvent
+from ..events import (
+    ConnectionEvent,
+    ConnectionEventName,
+    EventName,
+    OpenEvent,
+    ReconnectEvent,
+    UpdateEvent,
+)
 from ..options import ClientOptions
 from .callbacks import Callback, CallbackThread
 from .errors import RequestInterrupted
 from .loop import LoopThread
+from .streams import SyncStreamsAPI
 
 __all__ = ["WebsocketAPIClient", "WebsocketClient"]
 
@@ -36,7 +44,7 @@ SyncHandler = Callable[[T], object]
 _EVENTS: tuple[EventName, ...] = get_args(EventName)
 
 
-class WebsocketClient(WSAPISyncSender):
+class WebsocketClient(WSAPISyncSender, SyncStreamsAPI):
     """The WS API connection, blocking: ``send_ws_api_request`` plus events (plain callables).
 
     Example::
@@ -119,6 +127,8 @@ class WebsocketClient(WSAPISyncSender):
     def on(self, event: Literal["response"], handler: SyncHandler[WSAPIAnyResponse]) -> None: ...
     @overload
     def on(self, event: Literal["exception"], handler: SyncHandler[BybitWSError]) -> None: ...
+    @overload
+    def on(self, event: Literal["update"], handler: SyncHandler[UpdateEvent]) -> None: ...
     @overload
     def on(self, event: EventName, handler: SyncHandler[object]) -> None: ...
     def on(self, event: EventName, handler: Callable[[Any], object]) -> None:
