@@ -23,6 +23,7 @@ from bybit_wsapi import (
     AuthenticationError,
     BybitWSError,
     ConfigurationError,
+    SubscriptionError,
     WebsocketAPIClient,
     WebsocketClient,
     sync,
@@ -386,3 +387,19 @@ async def test_the_private_stream_signs_with_the_same_key(server: LocalServer, h
     if how == "hook":
         assert len(payloads) == 2  # one auth per socket: the private stream and the trade socket
         assert all(PAYLOAD.fullmatch(p) for p in payloads)
+
+
+@pytest.mark.anyio
+async def test_a_failing_hook_on_the_private_stream_names_the_hook(server: LocalServer) -> None:
+    ws = WebsocketClient(
+        key=DEMO_API_KEY, sign=raising_hook, ws_url=server.url, base_url=server.base_url, **FAST
+    )
+    errors: list[Any] = []
+    ws.on("exception", errors.append)
+    try:
+        with pytest.raises(SubscriptionError, match="sign hook 'raising_hook' raised"):
+            await ws.subscribe_v5("order")
+    finally:
+        await ws.close()
+    auth = [e for e in errors if isinstance(e, AuthenticationError)]
+    assert auth and "sign hook 'raising_hook' raised ConnectionError" in str(auth[0])
