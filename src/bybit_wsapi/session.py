@@ -77,6 +77,8 @@ class ClientProtocol:
     """One client's connection state, whichever socket it currently rides on."""
 
     ws_key: str
+    frame_overhead = 0
+    """Bytes a request's frame takes around its parameters (a dialect sets it)."""
 
     def __init__(
         self, ws_key: str, limits: Limits, events: EventSink, signal: Callable[[Signal, str], None]
@@ -235,11 +237,16 @@ class ClientProtocol:
 
     def refusal(self, request: Request) -> str | None:
         """Why ``request`` cannot be valid and must not be sent, if so (dialects add rules)."""
-        size = len(request.params_json.encode())
-        if size > self.limits.max_request_bytes:
+        limit = self.limits.max_request_bytes
+        room = limit - self.frame_overhead
+        text = request.params_json
+        if len(text) * 4 <= room:  # UTF-8 takes at most 4 bytes a character: no need to count
+            return None
+        size = len(text.encode()) + self.frame_overhead
+        if size > limit:
             return (
-                f"its parameters take {size} bytes, over the frame limit of "
-                f"{self.limits.max_request_bytes} (max_request_bytes): split it"
+                f"its frame would take {size} bytes, over the frame limit "
+                f"max_frame_bytes={limit}: make it smaller (split a batch)"
             )
         return None
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from bybit_wsapi_generated import WS_API_OPERATIONS
 from bybit_wsapi_generated.tables import CATEGORY_FIELD, OPERATION_RULES
 
 from .errors import WSAPIError
@@ -66,6 +67,12 @@ class TradeProtocol(ClientProtocol):
         super().__init__(ws_key, limits, events, signal)
         self.referer = referer
         self.orphans = OrphanMatcher()
+        longest = max(WS_API_OPERATIONS, key=len)
+        self.frame_overhead = len(
+            request_frame(
+                "0" * 36, longest, "", timestamp_ms=10**13, recv_window_ms=10**9, referer=referer
+            ).encode()
+        )
 
     # -- frames out ------------------------------------------------------------------------------
 

@@ -230,3 +230,15 @@ def test_closed_protocol_refuses_and_fails_the_queue() -> None:
     h.protocol.close("the client was closed")
     assert isinstance(queued.exception(), RequestNotSentError)
     assert isinstance(h.submit(1.0).exception(), RequestNotSentError)
+
+
+def test_the_frame_limit_counts_the_whole_frame_not_only_the_params() -> None:
+    h = Harness()
+    room = LIMITS.max_request_bytes - h.protocol.frame_overhead
+    base = len(json.dumps({**ORDER, "symbol": ""}, separators=(",", ":")))
+    fits = h.submit(0.0, symbol="X" * (room - base))
+    over = h.submit(0.0, symbol="X" * (room - base + 1))
+    assert not fits.done()
+    assert isinstance(over.exception(), RequestNotSentError)
+    [frame] = h.protocol.frames(h.protocol.table.take(2), 1_700_000_000_000, 0.0)
+    assert len(frame.encode()) <= LIMITS.max_request_bytes
