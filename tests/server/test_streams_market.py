@@ -267,3 +267,23 @@ async def test_only_subscribed_topics_reach_a_connection(server: LocalServer) ->
     topics = {frame["topic"] for frame in await received(ws)}
     assert topics <= {TRADES}
     await ws.close()
+
+
+async def test_private_messages_are_built_only_while_subscribed(server: LocalServer) -> None:
+    account = server.accounts[DEMO_API_KEY]
+    trades = await public(server, TRADES)
+    assert account.wants_pushes is False  # nobody on the private stream
+    async with await authed(server.url) as trade:
+        assert (await call(trade, order_frame("order.create", MARKET_BUY)))["retCode"] == 0
+        await server.flushed()
+        printed = [t for m in await received(trades) for t in m["data"]]
+        assert any(t["S"] == "Buy" and t["v"] == "0.010" for t in printed)  # still public
+        stream = await private(server, "wallet")
+        assert account.wants_pushes is True
+        assert (await call(trade, order_frame("order.create", MARKET_BUY)))["retCode"] == 0
+        await server.flushed()
+        assert [p["topic"] for p in await received(stream)] == ["wallet"]
+        await stream.close()
+        await server.wait_stream_connections(1)
+        assert account.wants_pushes is False
+    await trades.close()

@@ -26,7 +26,7 @@ from .handshake import HandshakeError, Route, route
 from .market import Market
 from .protocol import Engine, Pending, Received, Session
 from .streams import Streams
-from .streams_hub import Hub
+from .streams_hub import Hub, private_scope
 from .streams_io import StreamServer, now_ms, watch_idle
 from .streams_market import Clock, MarketFeed
 
@@ -105,6 +105,9 @@ class LocalServer:
         )
         self._streams.on_public_subscribe = self._snapshot
         self._streams.on_public_unsubscribe = self.market.unsubscribe
+        self._streams.on_private_change = self._private_change
+        for account in self.accounts.values():
+            account.wants_pushes = False  # until its private stream has a subscriber
         self._feed = MarketFeed(self.market, self.hub, self.clock, self.faults)
 
     @property
@@ -172,6 +175,10 @@ class LocalServer:
     def burst(self, category: str, topic: str, count: int) -> int:
         """``count`` deltas of a subscribed orderbook topic at once; how many were queued."""
         return self._feed.burst(category, topic, count)
+
+    def _private_change(self, api_key: str) -> None:
+        subscribed = self.hub.subscriptions(private_scope(api_key)) > 0
+        self.accounts[api_key].wants_pushes = subscribed
 
     def _snapshot(self, category: str, topic: str) -> Mapping[str, object] | None:
         push = self.market.subscribe(category, topic, self.clock.now_ms())

@@ -68,16 +68,19 @@ class Outbox:
 class Hub:
     """Who subscribed what, and the delivery of each push to them."""
 
-    __slots__ = ("_subscribers",)
+    __slots__ = ("_per_scope", "_subscribers")
 
     def __init__(self) -> None:
         self._subscribers: dict[tuple[str, str], dict[Outbox, None]] = {}
+        self._per_scope: dict[str, int] = {}
 
     def add(self, scope: str, topic: str, outbox: Outbox) -> bool:
         """Subscribe ``outbox`` (``scope``: the category, or ``@`` + the account); whether it is
         the topic's first subscriber."""
         subscribers = self._subscribers.setdefault((scope, topic), {})
-        subscribers[outbox] = None
+        if outbox not in subscribers:
+            subscribers[outbox] = None
+            self._per_scope[scope] = self._per_scope.get(scope, 0) + 1
         return len(subscribers) == 1
 
     def remove(self, scope: str, topic: str, outbox: Outbox) -> bool:
@@ -86,10 +89,19 @@ class Hub:
         subscribers = self._subscribers.get(key)
         if subscribers is None or subscribers.pop(outbox, 0) == 0:
             return False
+        left = self._per_scope[scope] - 1
+        if left:
+            self._per_scope[scope] = left
+        else:
+            del self._per_scope[scope]
         if subscribers:
             return False
         del self._subscribers[key]
         return True
+
+    def subscriptions(self, scope: str) -> int:
+        """How many subscriptions (connection x topic) ``scope`` has."""
+        return self._per_scope.get(scope, 0)
 
     def topics(self) -> list[tuple[str, str]]:
         """Every subscribed (scope, topic)."""

@@ -95,6 +95,8 @@ class StreamServer:
         self.on_public_subscribe: PublicHook | None = None
         """The market's snapshot for a new public subscriber."""
         self.on_public_unsubscribe: Callable[[str, str], None] | None = None
+        self.on_private_change: Callable[[str], None] | None = None
+        """``(api_key)``: the account's private subscriptions changed."""
 
     async def serve(self, ws: ServerConnection, route: Route) -> None:
         """Run one stream connection until it closes."""
@@ -156,6 +158,7 @@ class StreamServer:
                 snapshot = hook(scope, topic)
                 if snapshot is not None:
                     outbox.put(encode(snapshot))
+        self._private_changed(connection)
 
     def _stop(self, connection: StreamConnection, topics: list[str]) -> None:
         scope = connection.scope()
@@ -165,6 +168,12 @@ class StreamServer:
             self.hub.remove(scope, topic, connection.outbox)
             if public and hook is not None:
                 hook(scope, topic)
+        self._private_changed(connection)
+
+    def _private_changed(self, connection: StreamConnection) -> None:
+        key, hook = connection.session.api_key, self.on_private_change
+        if connection.session.stream == "private" and key is not None and hook is not None:
+            hook(key)
 
     async def _send(self, connection: StreamConnection) -> None:
         ws, outbox, faults = connection.ws, connection.outbox, self.faults

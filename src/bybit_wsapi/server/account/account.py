@@ -88,8 +88,9 @@ class Account:
             outcome = self._amend(known, params, now_ms, pushes)
         else:
             outcome = self._cancel(known, params, now_ms, pushes)
-        pushes += self.market.drain()
-        return outcome, pushes if self.wants_pushes else []
+        if not self.wants_pushes:
+            pushes = []  # private ones only while subscribed; the public trades always
+        return outcome, pushes + self.market.drain()
 
     def orders(self) -> list[dict[str, object]]:
         """Copies of every order, oldest first, with their fill state."""
