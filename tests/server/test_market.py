@@ -311,3 +311,22 @@ def test_config_is_checked() -> None:
         Instrument("linear", "X", "X", "USDT", "0.5", "1", "10.25")
     with pytest.raises(ValueError, match="twice"):
         MarketConfig(instruments=(MarketConfig().instruments[0],) * 2)
+
+
+def test_inverse_turnover_is_in_the_base_coin() -> None:
+    market = Market(small(trade_probability=0, volatility_ticks=0), 1)
+    first = market.subscribe("inverse", "tickers.BTCUSD", T0)
+    market.subscribe("inverse", "kline.1.BTCUSD", T0)
+    assert first is not None and first.message["data"]["turnover24h"] == "0"
+    listing = market.listing("inverse", "BTCUSD")
+    assert listing is not None
+    market.advance(T0)
+    fills = market.take(listing, "Buy", 3000, None, T0 + 5)  # 3000 contracts = 3000 USD
+    coins = sum(Decimal(q) / (Decimal(p) * Decimal("0.5")) for p, q in fills)
+    pushes = market.advance(T0 + 1000)
+    ticker = market.snapshot("inverse", "tickers.BTCUSD", T0 + 1000)
+    assert ticker is not None
+    assert Decimal(ticker.message["data"]["turnover24h"]) == coins.quantize(Decimal("0.00000001"))
+    assert ticker.message["data"]["volume24h"] == "3000"
+    (kline,) = messages(pushes, "kline.1.BTCUSD", "inverse")[-1]["data"]
+    assert (kline["volume"], kline["turnover"]) == ("3000", ticker.message["data"]["turnover24h"])

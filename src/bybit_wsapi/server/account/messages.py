@@ -26,13 +26,13 @@ from bybit_wsapi_generated.models import (
     WalletV5,
 )
 
+from ..market.instruments import dec
 from ..market.listing import Listing
 from ..market.push import Ids, Push
 from .state import OPEN, ZERO, Coin, LiveOrder, Position, pick
 
 __all__ = ["dec", "envelope", "execution_item", "order_item", "position_item", "wallet_item"]
 
-_QUANTUM: Final = Decimal("0.00000001")
 Item = OrderV5 | ExecutionV5 | FastExecutionV5 | PositionV5 | WalletV5
 _TRIGGER_BY: Final[tuple[OrderTriggerByV5, ...]] = get_args(OrderTriggerByV5)
 _SMP: Final[tuple[OrderSMPTypeV5, ...]] = get_args(OrderSMPTypeV5)
@@ -44,14 +44,6 @@ _SLIPPAGE: Final[tuple[SlippageToleranceTypeV5, ...]] = get_args(SlippageToleran
 def _text(record: Mapping[str, object], key: str) -> str:
     value = record.get(key)
     return value if isinstance(value, str) else ""
-
-
-def dec(value: Decimal) -> str:
-    """A Decimal as a plain decimal string, at most 8 decimals, no exponent, no trailing 0s."""
-    if not value:
-        return "0"
-    text = format(value.quantize(_QUANTUM).normalize() + 0, "f")
-    return "0" if text in ("-0", "") else text
 
 
 def envelope(

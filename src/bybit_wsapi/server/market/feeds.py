@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Final, Literal
 
 from bybit_wsapi_generated.models import (
@@ -20,7 +21,7 @@ from bybit_wsapi_generated.models import (
 )
 
 from .book import Book, View
-from .instruments import Scale
+from .instruments import Scale, dec
 
 __all__ = ["FAULTS", "BookFeed", "Candle", "Fault", "KlineFeed", "TickerFeed", "interval_bounds"]
 
@@ -238,7 +239,18 @@ def _days_from_civil(year: int, month: int) -> int:
 class Candle:
     """One open candle of one interval."""
 
-    __slots__ = ("close", "end", "high", "low", "open", "start", "timestamp", "turnover", "volume")
+    __slots__ = (
+        "close",
+        "coin_turnover",
+        "end",
+        "high",
+        "low",
+        "open",
+        "start",
+        "timestamp",
+        "turnover",
+        "volume",
+    )
 
     def __init__(self, start: int, end: int, price: int, now_ms: int) -> None:
         self.start, self.end = start, end
@@ -247,14 +259,17 @@ class Candle:
         """Lots."""
         self.turnover = 0
         """Ticks x lots."""
+        self.coin_turnover = Decimal(0)
+        """Inverse: the turnover in the base coin (contracts / price)."""
         self.timestamp = now_ms
 
-    def trade(self, price: int, lots: int, now_ms: int) -> None:
+    def trade(self, price: int, lots: int, coin_value: Decimal, now_ms: int) -> None:
         self.close = price
         self.high = max(self.high, price)
         self.low = min(self.low, price)
         self.volume += lots
         self.turnover += price * lots
+        self.coin_turnover += coin_value
         self.timestamp = now_ms
 
 
@@ -262,7 +277,7 @@ class KlineFeed:
     """``kline.{interval}.{symbol}``: the open candle every ``push_ms`` when it changed, and
     each closing candle once with ``confirm: true``."""
 
-    __slots__ = ("_faults", "_pushed", "interval", "push_ms", "scales", "topic")
+    __slots__ = ("_faults", "_pushed", "interval", "inverse", "push_ms", "scales", "topic")
 
     def __init__(
         self,
@@ -270,8 +285,12 @@ class KlineFeed:
         interval: KlineIntervalV5,
         scales: tuple[Scale, Scale, Scale],
         push_ms: int,
+        *,
+        inverse: bool = False,
     ) -> None:
         self.topic = topic
+        self.inverse = inverse
+        """Turnover in the base coin (inverse contracts are counted in USD)."""
         self.interval = interval
         self.scales = scales
         """Price, size, and turnover (tick x lot) scales."""
@@ -308,7 +327,9 @@ class KlineFeed:
             "high": price.format(candle.high),
             "low": price.format(candle.low),
             "volume": size.format(candle.volume),
-            "turnover": value.format(candle.turnover),
+            "turnover": dec(candle.coin_turnover)
+            if self.inverse
+            else value.format(candle.turnover),
             "confirm": confirm,
             "timestamp": candle.timestamp,
         }

@@ -19,9 +19,21 @@ __all__ = [
     "Instrument",
     "MarketConfig",
     "Scale",
+    "dec",
 ]
 
 CATEGORIES: Final[tuple[CategoryV5, ...]] = get_args(CategoryV5)
+
+
+_QUANTUM: Final = Decimal("0.00000001")
+
+
+def dec(value: Decimal) -> str:
+    """A Decimal as a plain decimal string, at most 8 decimals, no exponent, no trailing 0s."""
+    if not value:
+        return "0"
+    text = format(value.quantize(_QUANTUM).normalize() + 0, "f")
+    return "0" if text in ("-0", "") else text
 
 
 class Scale:

@@ -19,7 +19,7 @@ from bybit_wsapi_generated.models import (
 
 from .book import Book, Side
 from .feeds import Candle, interval_bounds
-from .instruments import Instrument, MarketConfig, Scale
+from .instruments import Instrument, MarketConfig, Scale, dec
 from .push import Ids
 
 __all__ = ["INTERVALS", "Listing"]
@@ -36,6 +36,7 @@ class Listing:
     __slots__ = (
         "book",
         "candles",
+        "coin_turnover",
         "direction",
         "high",
         "ids",
@@ -68,6 +69,8 @@ class Listing:
         self.direction: TickDirectionV5 = "ZeroPlusTick"
         self.volume = 0
         self.turnover = 0
+        self.coin_turnover = Decimal(0)
+        """Inverse: the turnover in the base coin."""
         self.candles: dict[KlineIntervalV5, Candle] = {}
         self.trades: list[PublicTradeV5] = []
         """Trade items not pushed yet."""
@@ -113,8 +116,12 @@ class Listing:
         self.low = min(self.low, price)
         self.volume += lots
         self.turnover += price * lots
+        coin_value = Decimal(0)
+        if self.category == "inverse":
+            coin_value = self.size.value(lots) / self.price.value(price)
+            self.coin_turnover += coin_value
         for candle in self.candles.values():
-            candle.trade(price, lots, now_ms)
+            candle.trade(price, lots, coin_value, now_ms)
         category = self.category
         item: PublicTradeV5 = {
             "T": now_ms,
@@ -143,6 +150,8 @@ class Listing:
         last = fmt(self.last)
         high, low = fmt(self.high), fmt(self.low)
         turnover, volume = self.value.format(self.turnover), size(self.volume)
+        if self.category == "inverse":
+            turnover = dec(self.coin_turnover)  # contracts are USD: turnover in the coin
         change = str(((Decimal(self.last) - self.open) / self.open).quantize(_PCNT) + 0)
         category = self.category
         if category == "spot":

@@ -354,7 +354,8 @@ class Market:
             )
         if route.kind == "kline":
             scales = (listing.price, listing.size, listing.value)
-            return KlineFeed(topic, route.interval, scales, self.config.kline_ms)
+            inverse = category == "inverse"
+            return KlineFeed(topic, route.interval, scales, self.config.kline_ms, inverse=inverse)
         return None
 
     def _ticker_extra(self, listing: Listing) -> Callable[[], dict[str, object]]:
