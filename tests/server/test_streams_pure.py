@@ -11,6 +11,7 @@ from bybit_wsapi.retcodes import RetCode
 from bybit_wsapi.server.config import SubscribeBeforeAuth, UnsubscribeUnknown
 from bybit_wsapi.server.market import Market
 from bybit_wsapi.server.streams import StreamResult, Streams, StreamSession
+from bybit_wsapi.streams.frames import PONG, Ack, AuthAck, classify
 
 NOW = 1_700_000_000_000
 MARKET = Market()  # its default instruments: BTCUSDT, ETHUSDT, BTCUSD, one BTC option
@@ -328,3 +329,22 @@ def test_unknown_ops_and_bad_frames_are_answered_and_the_session_goes_on() -> No
     assert reply(streams, s, "{{")["ret_msg"].startswith("Params Error: malformed JSON")
     assert reply(streams, s, "[1]")["success"] is False
     assert reply(streams, s, {"op": "ping"})["ret_msg"] == "pong"
+
+
+def test_the_stream_client_reads_every_dialect_as_meant() -> None:
+    # The SDK's one classifier (bybit_wsapi.streams.frames) against this server's frames.
+    for stream in ("spot", "linear", "inverse", "option", "private"):
+        streams, s = authed() if stream == "private" else session(stream)
+        assert classify(json.dumps(reply(streams, s, {"op": "ping", "req_id": "1"}))) is PONG
+        topics = {"option": "publicTrade.BTC", "inverse": "publicTrade.BTCUSD", "private": "wallet"}
+        topic = topics.get(stream, "publicTrade.BTCUSDT")
+        ok = classify(json.dumps(reply(streams, s, sub(topic, req_id="r1"))))
+        assert isinstance(ok, Ack) and ok.success, stream
+        assert ok.req_id == (None if stream == "option" else "r1")
+        bad = classify(json.dumps(reply(streams, s, sub(topic, req_id="r2"))))
+        assert isinstance(bad, Ack) and not bad.success, stream
+        if stream != "option":
+            assert (bad.reason, bad.topic) == ("already subscribed", topic)
+    streams, s = session("private")
+    frame = reply(streams, s, {"op": "auth", "args": ["k", NOW + 5000, "good"]})
+    assert classify(json.dumps(frame)) == AuthAck(True, "")

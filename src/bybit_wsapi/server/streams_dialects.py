@@ -1,5 +1,5 @@
 """The four ack and pong dialects of the stream sockets, exactly as the reference gives them
-(streams §2.3, §2.4, §2.5, §2.6; pure).
+(streams §2.3, §2.4, §2.5, §2.6; pure). Frame keys are the client's (``streams.frames``, ``wire``).
 
 - spot: ``{success, ret_msg: "subscribe", conn_id, req_id?, op}``; pong ``ret_msg: "pong"``
   with ``op: "ping"``; ``req_id`` only when sent;
@@ -13,9 +13,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final, Literal
+from typing import Literal
 
-from bybit_wsapi.wire import LEGACY_CONN_ID, LEGACY_RET_MSG, LEGACY_SUCCESS, OP, OP_PONG
+from bybit_wsapi.streams.frames import (
+    COMMAND_RESP,
+    DATA,
+    FAIL_TOPICS,
+    STREAM_REQ_ID,
+    SUCCESS_TOPICS,
+    TYPE,
+)
+from bybit_wsapi.wire import ARGS, LEGACY_CONN_ID, LEGACY_RET_MSG, LEGACY_SUCCESS, OP, OP_PONG
 
 __all__ = ["Dialect", "ReqId", "ack", "auth_reply", "dialect_of", "failure", "invalid_op", "pong"]
 
@@ -23,9 +31,6 @@ Dialect = Literal["spot", "linear", "option", "private"]
 
 ReqId = str | int | None
 """A request's ``req_id`` as sent (echoed as is), ``None`` when absent."""
-
-REQ_ID: Final = "req_id"
-ARGS: Final = "args"
 
 
 def dialect_of(stream: str) -> Dialect:
@@ -55,11 +60,11 @@ def ack(
         if error is not None:
             frame[LEGACY_RET_MSG] = error
         frame[LEGACY_CONN_ID] = conn_id
-        frame["data"] = {"failTopics": list(failed), "successTopics": list(ok)}
-        frame["type"] = "COMMAND_RESP"
+        frame[DATA] = {FAIL_TOPICS: list(failed), SUCCESS_TOPICS: list(ok)}
+        frame[TYPE] = COMMAND_RESP
         return frame
     if dialect == "private":
-        frame = {} if req_id is None else {REQ_ID: req_id}
+        frame = {} if req_id is None else {STREAM_REQ_ID: req_id}
         frame[LEGACY_SUCCESS] = error is None
         frame[LEGACY_RET_MSG] = "" if error is None else error
         frame[OP] = op
@@ -74,9 +79,9 @@ def ack(
         frame[LEGACY_RET_MSG] = ""
     frame[LEGACY_CONN_ID] = conn_id
     if dialect == "linear":
-        frame[REQ_ID] = "" if req_id is None else req_id
+        frame[STREAM_REQ_ID] = "" if req_id is None else req_id
     elif req_id is not None:
-        frame[REQ_ID] = req_id
+        frame[STREAM_REQ_ID] = req_id
     frame[OP] = op
     return frame
 
@@ -93,21 +98,21 @@ def failure(
 def pong(dialect: Dialect, req_id: ReqId, conn_id: str, now_ms: int) -> dict[str, object]:
     """The reply to ``{"op": "ping"}``."""
     if dialect == "option":
-        frame: dict[str, object] = {} if req_id is None else {REQ_ID: req_id}
+        frame: dict[str, object] = {} if req_id is None else {STREAM_REQ_ID: req_id}
         frame[ARGS] = [str(now_ms)]
         frame[OP] = OP_PONG
         return frame
     if dialect == "private":
-        frame = {} if req_id is None else {REQ_ID: req_id}
+        frame = {} if req_id is None else {STREAM_REQ_ID: req_id}
         frame[OP] = OP_PONG
         frame[ARGS] = [str(now_ms)]
         frame[LEGACY_CONN_ID] = conn_id
         return frame
     frame = {LEGACY_SUCCESS: True, LEGACY_RET_MSG: "pong", LEGACY_CONN_ID: conn_id}
     if dialect == "linear":
-        frame[REQ_ID] = "" if req_id is None else req_id
+        frame[STREAM_REQ_ID] = "" if req_id is None else req_id
     elif req_id is not None:
-        frame[REQ_ID] = req_id
+        frame[STREAM_REQ_ID] = req_id
     frame[OP] = "ping"
     return frame
 

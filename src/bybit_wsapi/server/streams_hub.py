@@ -15,6 +15,8 @@ import asyncio
 from collections import deque
 from collections.abc import Callable, Mapping
 
+from bybit_wsapi.streams.frames import TOPIC
+
 from .frames import encode
 
 __all__ = ["Hub", "Outbox"]
@@ -131,7 +133,7 @@ class Hub:
         if category is not None:
             categorised = f"{topic}.{category}"
             if self._subscribers.get((scope, categorised)):
-                sent += self.publish(scope, categorised, {**message, "topic": categorised})
+                sent += self.publish(scope, categorised, {**message, TOPIC: categorised})
         return sent
 
 
