@@ -172,7 +172,7 @@ def test_a_coroutine_returned_by_a_callback_is_closed_and_reported(
     assert any("returned a coroutine" in r.getMessage() for r in caplog.records)
 
 
-def test_the_backlog_frees_room_as_callbacks_finish() -> None:
+def test_the_backlog_frees_room_as_callbacks_finish(caplog: pytest.LogCaptureFixture) -> None:
     entered, release, second = threading.Event(), threading.Event(), threading.Event()
 
     def first_blocks(payload: object) -> None:
@@ -187,8 +187,14 @@ def test_the_backlog_frees_room_as_callbacks_finish() -> None:
     callbacks.start()
     callbacks.put("response", (first_blocks,), 1)
     assert entered.wait(10)
-    callbacks.put("response", (first_blocks,), 2)
+    caplog.clear()  # the first put filled the backlog of 1 for a moment too
+    with caplog.at_level(logging.WARNING, logger="bybit_wsapi"):
+        callbacks.put("response", (first_blocks,), 2)
     assert callbacks.backlog == 1
+    assert [r.getMessage() for r in caplog.records] == [
+        "test-callbacks: 1 events wait for their callbacks (a callback is slow or stuck); new "
+        "calls wait for room, stream pushes keep queuing"
+    ]
     assert not callbacks.wait_for_room(0)
     release.set()
     assert second.wait(10)

@@ -1,9 +1,9 @@
 """Blocking clients for threaded code (pybit-style bots): the async clients, without asyncio.
 
 ``WebsocketAPIClient`` and ``WebsocketClient`` take the same options, have the same typed
-methods (generated from the spec: ``WSAPISyncMethods``, ``WSAPISyncSender``, exported here), return the same
-replies and raise the same errors as their ``bybit_wsapi`` namesakes; each call blocks until it
-settles. ``with`` connects and closes. Streams too: ``WebsocketClient`` has ``subscribe_v5`` /
+methods (generated from the spec: ``WSAPISyncMethods``, ``WSAPISyncSender``, exported here),
+return the same replies and raise the same errors as their ``bybit_wsapi`` namesakes; each call
+blocks until it settles. ``with`` connects and closes. Streams too: ``WebsocketClient`` has ``subscribe_v5`` /
 ``unsubscribe_v5``, the generated ``stream_*`` methods as blocking iterators
 (``SyncStreamMethods``, ``SyncSubscription``), ``order_book`` and ``on("update", fn)``.
 

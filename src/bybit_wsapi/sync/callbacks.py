@@ -4,6 +4,8 @@ The event loop only appends to a queue (it never waits for a callback), so a slo
 delays later callbacks, never a reply, a heartbeat or a reconnect. The queue is bounded by
 back-pressure instead of loss: while ``max_backlog`` events wait, a new call waits (on its own
 thread, up to its timeout) before it is sent; calls made from a callback are never held.
+Stream pushes are never dropped here: past ``max_backlog`` they keep queuing, with a warning
+(consume busy streams through the ``stream_*`` iterators, whose buffers are bounded).
 """
 
 from __future__ import annotations
@@ -62,6 +64,14 @@ class CallbackThread:
         with self._lock:
             self._items.append((event, callbacks, payload))
             self._not_empty.notify()
+            full = len(self._items) == self.max_backlog
+        if full:  # once per crossing: pushes keep queuing (never dropped), new calls wait
+            logger.warning(
+                "%s: %d events wait for their callbacks (a callback is slow or stuck); new calls "
+                "wait for room, stream pushes keep queuing",
+                self.name,
+                self.max_backlog,
+            )
 
     def wait_for_room(self, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds while ``max_backlog`` events wait; False if still full.

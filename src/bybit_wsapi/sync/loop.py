@@ -5,6 +5,7 @@ blocks on the returned :class:`concurrent.futures.Future`. A lock orders every s
 the final ``close``, so nothing is ever scheduled on a loop that will not run it. Each call also
 carries a gate made before it is scheduled: a Ctrl-C can land after ``run_coroutine_threadsafe``
 has scheduled the call but before it returns the future, and the gate still cancels it then.
+(anyio's ``BlockingPortal`` measured no faster and waits for each task to be spawned first.)
 """
 
 from __future__ import annotations
