@@ -9,20 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final, get_args
+from typing import Final
 
 from bybit_wsapi_generated.models import CategoryV5
 
 __all__ = [
-    "CATEGORIES",
     "DEFAULT_INSTRUMENTS",
     "Instrument",
     "MarketConfig",
     "Scale",
     "dec",
 ]
-
-CATEGORIES: Final[tuple[CategoryV5, ...]] = get_args(CategoryV5)
 
 
 _QUANTUM: Final = Decimal("0.00000001")

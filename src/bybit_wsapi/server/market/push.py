@@ -33,12 +33,6 @@ class Push:
     """The full frame (a ``*MessageV5`` TypedDict of ``bybit_wsapi_generated.models``)."""
     account: str | None = None
 
-    def categorised(self) -> str | None:
-        """The categorised topic name of a private push (``order.linear``), else ``None``."""
-        if self.account is None or self.category is None:
-            return None
-        return f"{self.topic}.{self.category}"
-
 
 class Ids:
     """Seeded id makers: the same seed gives the same ids."""
