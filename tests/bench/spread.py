@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .__main__ import CLIENTS, cpu_us, round_ratio
+from .config import CLIENTS
+from .report import cpu_us, round_ratio
 
 COLUMNS = ("ws_api", "ws_api_uvloop", "ws_api_plain", "websockets", "httpx_ws", "pybit", "node")
 Figure = Callable[[dict[str, Any], str], float | None]
