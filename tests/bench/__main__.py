@@ -33,7 +33,7 @@ from typing import Any, Final
 
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET
 
-from . import sync_rtt
+from . import streams_rate, sync_rtt
 from .config import (
     CLIENTS,
     HERE,
@@ -344,6 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures["sync_rtt"], settings.rtt_rounds, settings.n
     )
     lines += sync_lines
+    lines += streams_rate.report(streams_rate.measure(args.quick))
     header = (
         f"bybit-wsapi benchmark: {info['nproc']} x {info['cpu']}, Python {info['python']}, "
         f"node {info['node'] or '-'}; one local server process (--no-rate-limit), "
