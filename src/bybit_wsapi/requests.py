@@ -25,6 +25,25 @@ class Waiter(Protocol):
     def exception(self) -> BaseException | None: ...
 
 
+class _Answered:
+    """The waiter of a request whose caller has had its answer (a timeout): nothing more goes in."""
+
+    def done(self) -> bool:
+        return True
+
+    def set_result(self, result: Any, /) -> None:
+        pass
+
+    def set_exception(self, exception: BaseException, /) -> None:
+        pass
+
+    def exception(self) -> BaseException | None:
+        return None
+
+
+_ANSWERED = _Answered()
+
+
 class Request:
     """One request: what was asked, where its answer goes, and how far it got."""
 
@@ -87,10 +106,11 @@ class Request:
 class RequestTable:
     """Queued and in-flight requests, their deadlines, and those that timed out after sending.
 
-    ``timed_out_limit`` bounds how many timed-out requests are remembered for late replies.
+    ``timed_out_limit`` bounds how many timed-out requests are remembered for late replies (each
+    keeps its params, not its caller's future).
     """
 
-    def __init__(self, timed_out_limit: int = 10_000) -> None:
+    def __init__(self, timed_out_limit: int = 2_000) -> None:
         self.queue: deque[Request] = deque()
         self.in_flight: dict[str, Request] = {}
         self._timed_out: dict[str, Request] = {}
@@ -108,8 +128,9 @@ class RequestTable:
         self._push(request.deadline, request)
         if request.connect_deadline < request.deadline:
             self._push(request.connect_deadline, request)
-        heap = self._heap
-        if len(heap) > 1024 and len(heap) > 4 * (len(self.in_flight) + len(self.queue)):
+        # settled requests leave the heap lazily; never more of them than it holds live (plus
+        # a few), so what they hold (their futures, their replies) is freed soon enough
+        if len(self._heap) > 2 * (len(self.in_flight) + len(self.queue)) + 64:
             self._compact()
 
     def _push(self, when: float, request: Request) -> None:
@@ -162,8 +183,9 @@ class RequestTable:
         return self.in_flight.pop(req_id, None)
 
     def timed_out(self, request: Request) -> None:
-        """``request`` timed out: out of flight, remembered (bounded) for a late reply."""
+        """``request`` (settled) timed out: out of flight, remembered (bounded) for a late reply."""
         if self.in_flight.pop(request.req_id, None) is not None:
+            request.waiter = _ANSWERED  # its caller has the timeout: let the future go
             self._timed_out[request.req_id] = request
             if len(self._timed_out) > self._limit:
                 del self._timed_out[next(iter(self._timed_out))]

@@ -254,19 +254,20 @@ class ClientProtocol:
         """Fail what is due at ``now``: timeouts, and queued requests no connection took."""
         for request in self.table.due(now):
             if now >= request.deadline:
-                if request.sent:
-                    self.table.timed_out(request)
-                    self.timed_out(request)
+                sent = request.sent
                 self.fail(
                     request,
                     RequestTimeoutError(
                         timeout=request.timeout,
-                        sent=request.sent,
+                        sent=sent,
                         op=request.op,
                         req_id=request.req_id,
                         params=request.params,
                     ),
                 )
+                if sent:  # its reply may still come: remembered for that
+                    self.table.timed_out(request)
+                    self.timed_out(request)
             elif not request.sent and self.phase in (Phase.DOWN, Phase.AUTHENTICATING):
                 self.table.queue.remove(request)
                 reason = f"no authenticated connection within {self.limits.connect_timeout:g} s"
