@@ -71,6 +71,7 @@ async def test_the_node_sdk_follows_an_order_to_filled() -> None:
     assert seen["order_statuses"][-1] == "Filled"
     assert seen["executions"] >= 1
     assert seen["our_trade"]  # the fill printed on the public trades
+    assert seen["snapshots"] == {"spot": True, "inverse": True, "option": True}
 
 
 # ---- pybit -----------------------------------------------------------------------------------
@@ -80,6 +81,27 @@ async def test_the_node_sdk_follows_an_order_to_filled() -> None:
 def server_thread() -> Iterator[ServerThread]:
     with ServerThread(ServerConfig(rate_limit=False)) as handle:
         yield handle
+
+
+def register_before_sending(monkeypatch: pytest.MonkeyPatch, manager: Any, name: str) -> None:
+    """pybit 5.17 sends a subscribe (or an order op), then registers its req_id and callbacks: a
+    server on loopback answers first, its ack raising ``KeyError`` in pybit, the snapshot (or the
+    order's reply) finding no callback. That is pybit's race, not this server's (over a real
+    network the reply comes later): hold the frame until pybit has registered, then send it."""
+    method = getattr(manager, name)
+
+    def registered_first(self: Any, *args: Any, **kwargs: Any) -> None:
+        held: list[str] = []
+        send = self.ws.send
+        self.ws.send = held.append
+        try:
+            method(self, *args, **kwargs)
+        finally:
+            self.ws.send = send
+        for frame in held:
+            send(frame)
+
+    monkeypatch.setattr(manager, name, registered_first)
 
 
 class _Seen:
@@ -103,7 +125,11 @@ def test_pybit_follows_an_order_to_filled(
 ) -> None:
     if importlib.util.find_spec("pybit") is None:
         pytest.skip("pybit is not installed: pip install -e '.[bench]' (or make interop)")
-    from pybit import _websocket_trading, unified_trading
+    from pybit import _websocket_stream, _websocket_trading, unified_trading
+
+    register_before_sending(monkeypatch, _websocket_stream._V5WebSocketManager, "subscribe")
+    trading_class = _websocket_trading._V5TradeWebSocketManager
+    register_before_sending(monkeypatch, trading_class, "_send_order_operation")
 
     base = server_thread.base_url
     monkeypatch.setattr(unified_trading, "PUBLIC_WSS", base + "/v5/public/{CHANNEL_TYPE}")
@@ -138,6 +164,17 @@ def test_pybit_follows_an_order_to_filled(
         seen.acked.set()
 
     keys = {"api_key": DEMO_API_KEY, "api_secret": DEMO_API_SECRET}
+    others = {  # a book snapshot on the other public paths (spot, inverse, option dialects)
+        "spot": (50, "BTCUSDT"),
+        "inverse": (50, "BTCUSD"),
+        "option": (25, "BTC-26DEC26-100000-C-USDT"),
+    }
+    snapshots = {category: threading.Event() for category in others}
+    clients = []
+    for category, (depth, symbol) in others.items():
+        client = unified_trading.WebSocket(testnet=False, channel_type=category)
+        clients.append(client)
+        client.orderbook_stream(depth, symbol, lambda _m, done=snapshots[category]: done.set())
     public = unified_trading.WebSocket(testnet=False, channel_type="linear")
     private = unified_trading.WebSocket(
         testnet=False, channel_type="private", private_auth_expire=10, **keys
@@ -155,8 +192,10 @@ def test_pybit_follows_an_order_to_filled(
         assert seen.ack["retCode"] == 0, seen.ack
         assert seen.filled.wait(TIMEOUT), f"no Filled on the private stream: {seen.statuses}"
         assert seen.our_trade.wait(TIMEOUT), "the fill never showed in the public trades"
+        for category, done in snapshots.items():
+            assert done.wait(TIMEOUT), f"no book on /v5/public/{category}"
     finally:
-        for client in (public, private, trading):
+        for client in (*clients, public, private, trading):
             client.exit()
     with seen.lock:
         assert seen.statuses[-1] == "Filled"

@@ -22,7 +22,25 @@ const seen = {
   executions: 0,
   ack: null,
   our_trade: false,
+  snapshots: {},
 };
+
+// The other public paths: a snapshot of a book on each (spot, inverse, option dialects).
+const OTHER_BOOKS = {
+  spot: 'orderbook.50.BTCUSDT',
+  inverse: 'orderbook.50.BTCUSD',
+  option: 'orderbook.25.BTC-26DEC26-100000-C-USDT',
+};
+const others = Object.entries(OTHER_BOOKS).map(([category, topic]) => {
+  const client = new WebsocketClient({ wsUrl: `${spec.base}/v5/public/${category}` }, silent);
+  client.on('exception', (e) => seen.exceptions.push(JSON.stringify(e).slice(0, 300)));
+  client.on('update', (event) => {
+    if (event.topic === topic && event.type === 'snapshot') seen.snapshots[category] = true;
+    maybeDone();
+  });
+  client.subscribeV5([topic], category);
+  return client;
+});
 
 function finish(code) {
   process.stdout.write(JSON.stringify(seen) + '\n');
@@ -98,7 +116,9 @@ priv.on('update', (event) => {
 
 function maybeDone() {
   const statuses = seen.order_statuses;
-  if (statuses[statuses.length - 1] === 'Filled' && seen.executions > 0 && seen.our_trade) {
+  const books = Object.keys(seen.snapshots).length === Object.keys(OTHER_BOOKS).length;
+  if (statuses[statuses.length - 1] === 'Filled' && seen.executions > 0 && seen.our_trade && books) {
+    for (const client of others) client.closeAll(true);
     pub.closeAll(true);
     priv.closeAll(true);
     api.getWSClient().closeAll(true);
