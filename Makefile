@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv demo test bench interop soak generate check lint typecheck serve clean
+.PHONY: venv demo test bench interop soak soak-streams generate check lint typecheck serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ interop: $(VENV)/.bench  ## the Node SDK and pybit against the server's streams 
 
 soak: venv  ## >= 100,000 calls over 10 connections with faults on (loopback, bounded; not in CI)
 	$(PY) -m tests.reliability.soak $(SOAK_ARGS)
+
+soak-streams: venv  ## client memory over a fast orderbook stream with a slow consumer (60 s)
+	$(PY) -m tests.streams.soak $(SOAK_ARGS)
 
 generate: venv  ## regenerate generated/ from schema/ws_api.yaml
 	$(PY) -m codegen
