@@ -158,7 +158,9 @@ def test_plugin_in_a_user_suite_without_async_plugins(tmp_path: Path) -> None:
                 assert server.orders(DEMO_API_KEY)[0]["cumExecQty"] == "0.010"
                 assert server.wallet(DEMO_API_KEY)["USDT"] != "1000000"
                 best = server.call(lambda s: s.market.listing("linear", "BTCUSDT").book.best("Buy"))
-                assert best > 0
+                assert best == server.market.listing("linear", "BTCUSDT").book.best("Buy")
+                position = server.accounts[DEMO_API_KEY].positions["linear", "BTCUSDT"]
+                assert str(position.size) == "0.010"
             """
         )
     )

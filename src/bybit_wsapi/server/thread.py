@@ -9,9 +9,11 @@ from concurrent.futures import Future
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from .account import Account
 from .app import LocalServer
 from .config import ServerConfig
 from .faults import Faults
+from .market import Market
 from .protocol import Received
 
 __all__ = ["ServerThread", "run_server_in_thread"]
@@ -50,6 +52,17 @@ class ServerThread:
     def base_url(self) -> str:
         """``ws://HOST:PORT``: append ``/v5/private`` or ``/v5/public/{category}``."""
         return self.server.base_url
+
+    @property
+    def market(self) -> Market:
+        """The simulated market, live: it belongs to the server's loop, so read it between
+        ``step()`` calls of a manual clock, or through ``call()``."""
+        return self.server.market
+
+    @property
+    def accounts(self) -> dict[str, Account]:
+        """API key -> account, live (the same rule as ``market``)."""
+        return self.server.accounts
 
     @property
     def faults(self) -> Faults:
