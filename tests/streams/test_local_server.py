@@ -11,6 +11,7 @@ import pytest
 
 from bybit_wsapi import WS_KEY_MAP, SubscriptionError, WebsocketClient, WSAPIError
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
+from bybit_wsapi.streams import OrderBook
 
 pytestmark = pytest.mark.anyio
 
@@ -208,3 +209,45 @@ async def test_cancel_racing_a_fill_gives_two_filled(
                 break
     assert {o["orderId"] for o in seen} == {created["data"]["orderId"]}
     assert seen[1]["cancelType"] == "CancelByUser"
+
+
+async def test_linear_tickers_arrive_merged(
+    server: LocalServer, make: Callable[..., WebsocketClient]
+) -> None:
+    ws = make()
+    raw: list[dict[str, Any]] = []
+    ws.on("update", lambda m: raw.append(m) if m["topic"] == "tickers.BTCUSDT" else None)
+    async with ws.stream_tickers("linear", "BTCUSDT") as tickers:
+        first = await anext(aiter(tickers))
+        for _ in range(5):
+            await server.step(100)
+        await barrier(ws, "linear")
+        merged = [first] + [await anext(aiter(tickers)) for _ in range(len(raw) - 1)]
+    assert any(m["type"] == "delta" for m in raw)
+    assert all(m["type"] == "snapshot" and set(m["data"]) >= set(first["data"]) for m in merged)
+    assert merged[-1]["data"]["lastPrice"] == next(
+        m["data"]["lastPrice"] for m in reversed(raw) if "lastPrice" in m["data"]
+    )
+
+
+async def test_a_slow_book_consumer_gets_the_latest_state(
+    server: LocalServer, make: Callable[..., WebsocketClient]
+) -> None:
+    ws = make(stream_buffer_size=5)
+    async with (
+        ws.stream_orderbook("linear", "BTCUSDT", 50) as raw,
+        ws.order_book("linear", "BTCUSDT", 50) as live,
+    ):
+        assert server.burst("linear", "orderbook.50.BTCUSDT", 200) > 5
+        await barrier(ws, "linear")
+        queued = [await anext(aiter(raw)) for _ in range(len(raw._buffer))]  # type: ignore[attr-defined]
+        assert raw.conflated >= 1 and raw.dropped == 0  # type: ignore[attr-defined]
+        assert len(queued) <= 5
+        assert queued[0]["type"] == "snapshot"  # the conflated state, then what came after
+        mirror = OrderBook("BTCUSDT", 50)
+        assert all(mirror.apply(m) is None for m in queued)
+        assert (mirror.bids, mirror.asks, mirror.update_id) == (
+            live.bids,
+            live.asks,
+            live.update_id,
+        )
