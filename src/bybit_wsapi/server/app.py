@@ -14,8 +14,11 @@ from typing import Self
 
 from bybit_wsapi_generated.tables import API_PATH
 from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+
+from bybit_wsapi.auth import account_verifier
 
 from .account import Account
 from .conditions import Conditions
@@ -25,6 +28,7 @@ from .frames import encode, raw_text_frame
 from .handshake import HandshakeError, Route, route
 from .market import Market
 from .protocol import Engine, Pending, Received, Session
+from .rest import REST_PATHS, RestServer
 from .streams import Streams
 from .streams_hub import Hub, private_scope
 from .streams_io import StreamServer, now_ms, watch_idle
@@ -109,6 +113,9 @@ class LocalServer:
         for account in self.accounts.values():
             account.wants_pushes = False  # until its private stream has a subscriber
         self._feed = MarketFeed(self.market, self.hub, self.clock, self.faults)
+        verifiers = {key: account_verifier(value) for key, value in self.config.accounts.items()}
+        self.rest = RestServer(self.accounts, verifiers, self.clock.now_ms)
+        """The V5 REST order queries on this port (``rest.options``: delays, buffer, limit)."""
 
     @property
     def base_url(self) -> str:
@@ -248,6 +255,9 @@ class LocalServer:
     # ---- connections ----------------------------------------------------------------------
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        if request.path.split("?", 1)[0] in REST_PATHS and "Upgrade" not in request.headers:
+            status, headers, body = self.rest.handle(request.path, dict(request.headers))
+            return Response(status, "OK", Headers(headers), body.encode())
         try:
             route(request.path)
         except HandshakeError as rejection:
