@@ -7,17 +7,14 @@ and intervals of the spec).
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
-from typing import Final, NamedTuple, get_args
+from typing import Final, NamedTuple
 
-from bybit_wsapi_generated.models import DcpProductV5
-from bybit_wsapi_generated.streams import PRIVATE_WS_KEY, PUBLIC_WS_KEYS, STREAMS, TOPIC_RULES
+from bybit_wsapi_generated.streams import PRIVATE_WS_KEY, PUBLIC_WS_KEYS, STREAMS, match_topic
 
 __all__ = [
     "CATEGORIES",
     "PRIVATE_PATH",
-    "PRIVATE_TOPICS",
     "PUBLIC_PATHS",
     "StreamLimits",
     "limits",
@@ -46,29 +43,8 @@ def limits(stream: str) -> StreamLimits:
     return StreamLimits(rule["max_args_per_request"], rule["max_args_chars"], rule["max_topics"])
 
 
-_PARAM_VALUES: Final[Mapping[str, tuple[str, ...]]] = {"product": get_args(DcpProductV5)}
-"""Values of the private patterns' placeholders the topic table does not list (enums)."""
-
-
-def _expand(pattern: str, categories: tuple[str, ...]) -> list[str]:
-    names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name]
-    if not names:
-        return [pattern]
-    (name,) = names
-    values = categories if name == "category" else _PARAM_VALUES[name]
-    return [pattern.format(**{name: value}) for value in values]
-
-
-PRIVATE_TOPICS: Final[Mapping[str, str]] = {
-    topic: family
-    for family, rule in TOPIC_RULES.items()
-    if rule["access"] == "private"
-    for variant in rule["variants"]
-    for topic in _expand(variant["pattern"], variant["categories"])
-}
-"""Every private topic -> its family (``order.linear`` -> ``order``)."""
-
-
 def private_family(topic: str) -> str | None:
-    """The family of a private topic, ``None`` if the private stream has no such topic."""
-    return PRIVATE_TOPICS.get(topic)
+    """The family of a private topic (``order.linear`` -> ``order``), ``None`` if the private
+    stream has no such topic."""
+    match = match_topic(topic, PRIVATE_WS_KEY)
+    return None if match is None else match[0]
