@@ -220,7 +220,11 @@ class RequestTimeoutError(RequestError, TimeoutError):
     ) -> None:
         self.timeout = timeout
         self.outcome = "unknown" if sent else "not_sent"
-        state = "sent, outcome unknown" if sent else "never sent (no connection)"
+        state = (
+            "sent, outcome unknown: reconcile before sending it again"
+            if sent
+            else "never sent: sending it again cannot duplicate it"
+        )
         super().__init__(
             f"{op} timed out after {timeout:g} s ({state}; reqId {req_id})",
             op=op,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bybit_wsapi import AuthenticationError, RetCode, WebsocketAPIClient, WSAPIError
-from bybit_wsapi.errors import HINTS
+from bybit_wsapi.errors import HINTS, RequestTimeoutError
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
 
 from .conftest import order
@@ -73,6 +73,19 @@ def test_an_unknown_code_keeps_the_plain_message() -> None:
     assert error.hint is None
     assert str(error) == "authentication failed: retCode=10999 'odd'"
     assert 10999 not in HINTS
+
+
+@pytest.mark.parametrize(
+    ("sent", "outcome", "state"),
+    [
+        (True, "unknown", "sent, outcome unknown: reconcile before sending it again"),
+        (False, "not_sent", "never sent: sending it again cannot duplicate it"),
+    ],
+)
+def test_a_timeout_says_whether_sending_again_is_safe(sent: bool, outcome: str, state: str) -> None:
+    error = RequestTimeoutError(timeout=2.5, sent=sent, op="order.create", req_id="r7")
+    assert error.outcome == outcome
+    assert str(error) == f"order.create timed out after 2.5 s ({state}; reqId r7)"
 
 
 def test_a_stale_timestamp_reply_gives_the_offset_to_set() -> None:
