@@ -39,7 +39,7 @@ async def run(
     secret: str = DEMO_API_SECRET,
     out: TextIO | None = None,
 ) -> int:
-    """Buy 0.001 BTCUSDT (linear) at the best ask; 0 once it is Filled, 1 if it ends otherwise."""
+    """Buy 0.001 BTCUSDT (linear) at market; 0 once it is Filled, 1 if it ends otherwise."""
     async with _base_url(base_url) as url:
         ws = WebsocketClient(key=key, secret=secret, base_url=url)
         try:
@@ -55,16 +55,14 @@ async def run(
                     "category": "linear",
                     "symbol": "BTCUSDT",
                     "side": "Buy",
-                    "orderType": "Limit",
+                    "orderType": "Market",  # a limit at the ask could miss a moving market
                     "qty": "0.001",
-                    "price": str(ask[0]),
-                    "timeInForce": "IOC",
                     "orderLinkId": link,
                 }
                 reply = await ws.send_ws_api_request(
                     WS_KEY_MAP.v5_private_trade, "order.create", order
                 )
-                print(f"accepted {reply['data']['orderId']} ({link}) at {ask[0]}", file=out)
+                print(f"accepted {reply['data']['orderId']} ({link}), best ask {ask[0]}", file=out)
 
                 async def print_fills() -> None:
                     async for message in executions:

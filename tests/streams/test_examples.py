@@ -34,7 +34,7 @@ async def test_market_data_prints_book_tops_and_trades() -> None:
 
 async def test_order_bot_follows_its_order_to_filled() -> None:
     out = io.StringIO()
-    assert await load("order_bot").run(out=out) == 0
+    assert await load("order_bot").run(out=out) == 0, out.getvalue()
     text = out.getvalue()
     assert text.startswith("accepted ") and "fill 0.001 @ " in text
     assert text.splitlines()[-1] == "order Filled cum 0.001"
