@@ -2,6 +2,7 @@
 
 from .changes import OrderChanges
 from .errors import OrderAbsentError, OrderUnreachableError, OrderWaitTimeoutError
+from .reconcile import OrderQueries, reconcile, resend_if_proven_absent
 from .state import Fill, OrderView, Phase
 from .tracker import OrderTracker
 from .wiring import follow_orders, track_orders
@@ -10,11 +11,14 @@ __all__ = [
     "Fill",
     "OrderAbsentError",
     "OrderChanges",
+    "OrderQueries",
     "OrderTracker",
     "OrderUnreachableError",
     "OrderView",
     "OrderWaitTimeoutError",
     "Phase",
     "follow_orders",
+    "reconcile",
+    "resend_if_proven_absent",
     "track_orders",
 ]

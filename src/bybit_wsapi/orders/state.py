@@ -76,7 +76,8 @@ class OrderView:
 
     ``status`` is ``None`` until Bybit reported one (an ack alone says only "accepted").
     ``error`` is the last failed request on this order; with ``phase == "unknown"`` it is the
-    ``RequestOutcomeUnknownError`` (or 110072) to settle with ``tracker.reconcile``.
+    ``RequestOutcomeUnknownError`` (or 110072) to settle with ``tracker.reconcile``. ``absent``:
+    reconciliation proved Bybit never accepted it (safe to resend with the same link id).
     """
 
     order_link_id: str
@@ -93,6 +94,7 @@ class OrderView:
     seen: frozenset[str]
     error: RequestError | None
     updated_ms: int
+    absent: bool = False
 
 
 @dataclass(slots=True)
@@ -107,6 +109,7 @@ class OrderRecord:
     acked: bool = False
     failed: bool = False
     unknown: bool = False
+    absent: bool = False
     error: RequestError | None = None
     cum_qty: Decimal = Decimal(0)
     cum_value: Decimal = Decimal(0)
@@ -154,8 +157,7 @@ class OrderRecord:
             self.seen.add(status)
             self.seen.update(_IMPLIED.get(status, ()))
         if self.status is not None:
-            self.unknown = False  # Bybit holds this order: whatever was unknown is settled
-            self.failed = False
+            self.unknown = self.failed = self.absent = False  # Bybit holds it: settled
         self.updated_ms = max(self.updated_ms, updated)
         qty = dec(order.get("cumExecQty"))
         if qty > self.cum_qty:
@@ -181,8 +183,7 @@ class OrderRecord:
             is_maker=execution.get("isMaker") is True,
             exec_time_ms=_int(execution.get("execTime")),
         )
-        self.unknown = False
-        self.failed = False
+        self.unknown = self.failed = self.absent = False
         return True
 
     def view(self) -> OrderView:
@@ -213,6 +214,7 @@ class OrderRecord:
             seen=frozenset(self.seen),
             error=self.error,
             updated_ms=self.updated_ms,
+            absent=self.absent,
         )
 
 

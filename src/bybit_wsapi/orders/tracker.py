@@ -19,6 +19,7 @@ from ..errors import ConfigurationError, RequestError, WSAPIError
 from ..retcodes import RetCode
 from .changes import OrderChanges
 from .errors import OrderUnreachableError, OrderWaitTimeoutError
+from .reconcile import DEFAULT_INTERVAL, OrderQueries, reconcile
 from .state import ALL_STATUSES, TERMINAL_STATUSES, OrderRecord, OrderView
 
 __all__ = ["ORDER_OPS", "OrderTracker"]
@@ -46,6 +47,7 @@ class OrderTracker:
         closed_ttl: float = 3600.0,
         change_buffer: int = 1000,
         clock: Callable[[], float] = time.monotonic,
+        rest: OrderQueries | None = None,
     ) -> None:
         if max_closed < 0 or closed_ttl < 0 or change_buffer < 1:
             raise ConfigurationError(
@@ -55,6 +57,8 @@ class OrderTracker:
         self.closed_ttl = closed_ttl
         self.change_buffer = change_buffer
         self._clock = clock
+        self.rest = rest
+        """The REST queries ``reconcile`` uses (a ``RestClient``)."""
         self._by_link: dict[str, OrderRecord] = {}
         self._by_id: dict[str, OrderRecord] = {}
         self._closed_at: dict[int, tuple[OrderRecord, float]] = {}
@@ -168,6 +172,42 @@ class OrderTracker:
         self._index(record)
         self._changed(record)
 
+    def mark_absent(self, order_link_id: str) -> None:
+        """Reconciliation proved the order absent: no order exists (``reconcile`` calls it)."""
+        record = self._by_link.get(order_link_id)
+        if record is not None and record.status is None and not record.fills:
+            record.unknown, record.failed, record.absent = False, True, True
+            self._index(record)
+            self._changed(record)
+
+    async def reconcile(
+        self,
+        order_link_id: str,
+        *,
+        deadline: float,
+        interval: float = DEFAULT_INTERVAL,
+        category: str | None = None,
+        symbol: str | None = None,
+    ) -> OrderView:
+        """Settle an order whose create's outcome is unknown, over ``rest`` (see
+        :func:`bybit_wsapi.orders.reconcile.reconcile`): its adopted state, or
+        ``OrderAbsentError`` (safe to resend with the same ``orderLinkId``) after ``deadline``.
+        """
+        if self.rest is None:
+            raise ConfigurationError(
+                "reconcile needs REST queries: OrderTracker(rest=RestClient(...)) or "
+                "tracker.rest = RestClient(key=..., secret=...)"
+            )
+        return await reconcile(
+            self,
+            self.rest,
+            order_link_id,
+            deadline=deadline,
+            interval=interval,
+            category=category,
+            symbol=symbol,
+        )
+
     # --- waiting ---------------------------------------------------------------------------
 
     async def wait(
@@ -224,6 +264,12 @@ class OrderTracker:
         if record.status in TERMINAL_STATUSES:
             raise OrderUnreachableError(
                 f"order {name!r} ended {record.status}: it can never be {until}", record.view()
+            )
+        if record.absent:
+            raise OrderUnreachableError(
+                f"order {name!r} does not exist: REST reconciliation did not find it (safe to "
+                "resend with the same orderLinkId)",
+                record.view(),
             )
         if record.failed and record.error is not None:
             how = "was never sent" if record.error.outcome == "not_sent" else "was rejected"
