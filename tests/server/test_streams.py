@@ -203,3 +203,16 @@ async def test_drop_stream_connections(server: LocalServer) -> None:
     assert server.stream_connection_count == 0
     assert server.connection_count == 1  # the trade socket is untouched
     await trade.close()
+
+
+async def test_subscribe_requests_are_recorded(server: LocalServer) -> None:
+    ws = await public(server, "spot", "publicTrade.BTCUSDT")
+    await call(ws, {"op": "subscribe", "args": ["publicTrade.NOPE"]})  # refused, still recorded
+    await call(ws, {"op": "unsubscribe", "args": ["publicTrade.BTCUSDT"]})
+    conn_id = (await call(ws, {"op": "ping"}))["conn_id"]
+    assert server.stream_requests == [
+        ("spot", conn_id, "subscribe", ["publicTrade.BTCUSDT"]),
+        ("spot", conn_id, "subscribe", ["publicTrade.NOPE"]),
+        ("spot", conn_id, "unsubscribe", ["publicTrade.BTCUSDT"]),
+    ]
+    await ws.close()

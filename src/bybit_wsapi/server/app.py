@@ -29,7 +29,7 @@ from .handshake import HandshakeError, Route, route
 from .market import Market
 from .protocol import Engine, Pending, Received, Session
 from .rest import REST_PATHS, RestServer
-from .streams import Streams
+from .streams import StreamRequest, Streams
 from .streams_hub import Hub, private_scope
 from .streams_io import StreamServer, now_ms, watch_idle
 from .streams_market import Clock, MarketFeed
@@ -104,6 +104,8 @@ class LocalServer:
             unsubscribe_unknown=self.config.unsubscribe_unknown,
             no_pong=lambda: self.faults.no_pong,
         )
+        if self.config.record_received:
+            streams.requests = []
         self._streams = StreamServer(
             self.config, self.faults, streams, self.hub, self._conditions.check
         )
@@ -140,6 +142,12 @@ class LocalServer:
         return self._engine.received
 
     @property
+    def stream_requests(self) -> list[StreamRequest]:
+        """Every stream subscribe and unsubscribe received: ``(stream, conn_id, op, topics)``
+        (e.g. a client's resubscription after a drop; empty without ``record_received``)."""
+        return self._streams.streams.requests or []
+
+    @property
     def connection_count(self) -> int:
         """Open ``/v5/trade`` connections."""
         return len(self._connections)
@@ -165,8 +173,7 @@ class LocalServer:
         await self._conditions.wait(lambda: len(self._streams.connections) == count)
 
     async def step(self, ms: int) -> None:
-        """Move the manual clock ``ms`` forward, run the market, and wait until every push it
-        caused was written to the stream sockets."""
+        """Move the manual clock ``ms`` forward; returns once the pushes it caused are written."""
         self.clock.advance(ms)
         await self._streams.flushed()
 

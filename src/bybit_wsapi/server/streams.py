@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
 from bybit_wsapi.retcodes import RetCode
 from bybit_wsapi.wire import OP_AUTH, OP_PING
@@ -32,7 +32,7 @@ from .streams_dialects import (
 )
 from .streams_topics import CATEGORIES, StreamLimits, limits, private_family
 
-__all__ = ["StreamResult", "StreamSession", "Streams"]
+__all__ = ["StreamRequest", "StreamResult", "StreamSession", "Streams"]
 
 PARAMS_ERROR: Final = "Params Error"
 MSG_NOT_AUTHORIZED: Final = "Request not authorized: send auth first"
@@ -43,6 +43,16 @@ AuthCheck = Callable[[dict[str, object], int], tuple[int, str, str | None]]
 """``(frame, now_ms) -> (retCode, retMsg, API key or None)``: the trade socket's auth check."""
 TopicCheck = Callable[[str, str], bool]
 """``(category, topic) -> served?`` for public topics."""
+
+
+class StreamRequest(NamedTuple):
+    """One subscribe or unsubscribe a stream connection sent (recorded before validation)."""
+
+    stream: str
+    """``"private"`` or the public category."""
+    conn_id: str
+    op: str
+    topics: list[str]
 
 
 class StreamSession:
@@ -102,6 +112,8 @@ class Streams:
         self._no_pong = no_pong
         self._ids = random.Random()
         self._count = 0
+        self.requests: list[StreamRequest] | None = None
+        """Every subscribe and unsubscribe received, when set to a list (``record_received``)."""
 
     def open_session(self, stream: str) -> StreamSession:
         """A new connection's session, with a ``conn_id`` shaped like Bybit's for that stream."""
@@ -142,8 +154,12 @@ class Streams:
             if not (type(args) is list and args and all(type(a) is str for a in args)):
                 replies.append(ack(dialect, op, req_id, conn_id, error=PARAMS_ERROR))
             elif op == SUBSCRIBE:
+                if self.requests is not None:
+                    self.requests.append(StreamRequest(session.stream, conn_id, op, args))
                 self._subscribe(session, req_id, args, result)
             else:
+                if self.requests is not None:
+                    self.requests.append(StreamRequest(session.stream, conn_id, op, args))
                 self._unsubscribe(session, req_id, args, result)
         elif op == OP_AUTH and session.stream == "private":
             self._authenticate(session, req_id, frame, now_ms, result)
