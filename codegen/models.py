@@ -54,7 +54,7 @@ def to_openapi(spec: Spec) -> dict[str, Any]:
 
 def _type_schema(ref: TypeRef) -> dict[str, Any]:
     if ref.kind == "primitive":
-        return {"type": _SCHEMA_TYPES[ref.name]}
+        return {"type": _SCHEMA_TYPES[ref.name]} if ref.name in _SCHEMA_TYPES else {}
     if ref.kind in ("enum", "object"):
         return {"$ref": f"#/components/schemas/{ref.name}"}
     if ref.kind == "array" and ref.items is not None:

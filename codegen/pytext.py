@@ -25,6 +25,7 @@ PY_PRIMITIVES = {
     "integer": "int",
     "number": "float",
     "boolean": "bool",
+    "json": "Any",
 }
 TYPEVARS = {
     "params": "TParams",

@@ -136,7 +136,7 @@ def variant_values(topic: Topic, variant: TopicVariant, spec: Spec) -> dict[str,
 
 def _type_rule(ref: TypeRef, spec: Spec) -> dict[str, Any]:
     if ref.kind == "primitive":
-        return {"type": ref.name}
+        return {"type": "any" if ref.name == "json" else ref.name}
     if ref.kind == "enum":
         return {"type": "enum", "values": spec.enum(ref.name).values}
     if ref.kind == "object":

@@ -15,7 +15,7 @@ from .source import YamlMap
 
 __all__ = ["PRIMITIVES", "TypeChecks"]
 
-PRIMITIVES = ("string", "decimal", "integer", "number", "boolean")
+PRIMITIVES = ("string", "decimal", "integer", "number", "boolean", "json")
 """Field types: ``decimal`` is a number sent as a JSON string (prices, quantities)."""
 GENERICS = ("operation", "params", "data", "ret_ext_info")
 """Type parameters the envelope frames may use."""

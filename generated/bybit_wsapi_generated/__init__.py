@@ -1,4 +1,4 @@
-# Generated from ws_api.yaml, ws_streams.yaml (sha256 83d05c6c4a92811824684e4bbd7b083666e9c8fea9bd4e4ccdde97746758f2d4) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
+# Generated from ws_api.yaml, ws_streams.yaml (sha256 5d4a603d80c933e88500ebfa7e199c2fc99c73dcef8e2b6ddcda51bf7889291a) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
 """Typed layer of the Bybit V5 WebSocket trade API, generated from ws_api.yaml, ws_streams.yaml.
 
 It needs nothing but the standard library; the hand-written runtime (``bybit_wsapi``) builds on
@@ -146,7 +146,7 @@ from .subscriptions import (
     Subscription,
 )
 
-SPEC_SHA256: Final = "83d05c6c4a92811824684e4bbd7b083666e9c8fea9bd4e4ccdde97746758f2d4"
+SPEC_SHA256: Final = "5d4a603d80c933e88500ebfa7e199c2fc99c73dcef8e2b6ddcda51bf7889291a"
 """sha256 of the spec file this package was generated from."""
 
 __all__ = [

@@ -1,4 +1,4 @@
-# Generated from ws_api.yaml, ws_streams.yaml (sha256 83d05c6c4a92811824684e4bbd7b083666e9c8fea9bd4e4ccdde97746758f2d4) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
+# Generated from ws_api.yaml, ws_streams.yaml (sha256 5d4a603d80c933e88500ebfa7e199c2fc99c73dcef8e2b6ddcda51bf7889291a) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
 """Envelope frames of the Bybit V5 WebSocket trade API (/v5/trade), generic in operation and payload."""
 
 from typing import Final, Generic, Literal, NotRequired, TypeAlias, TypedDict, TypeVar

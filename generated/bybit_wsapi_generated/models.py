@@ -1,6 +1,6 @@
-# Generated from ws_api.yaml, ws_streams.yaml (sha256 83d05c6c4a92811824684e4bbd7b083666e9c8fea9bd4e4ccdde97746758f2d4) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
+# Generated from ws_api.yaml, ws_streams.yaml (sha256 5d4a603d80c933e88500ebfa7e199c2fc99c73dcef8e2b6ddcda51bf7889291a) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
 
-from typing import Literal, NotRequired, TypeAlias, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
 class BatchCancelOrderParamsV5(TypedDict):
@@ -2401,6 +2401,14 @@ class WSAPIResponseMeta(TypedDict):
     traceId: str | None
     """
     header.Traceid.
+    """
+    late: NotRequired[bool]
+    """
+    True on a reply that came after its request timed out (emitted as a response event); absent otherwise.
+    """
+    params: NotRequired[dict[str, Any]]
+    """
+    On a late reply only: the parameters of the request it answers, to reconcile it.
     """
 
 

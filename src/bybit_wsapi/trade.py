@@ -166,7 +166,8 @@ class TradeProtocol(ClientProtocol):
         meta = response_meta(frame, (now - request.sent_at) * 1000.0)
         frame["meta"] = meta
         if late:
-            frame["meta"] = {**meta, "late": True, "params": request.params}
+            meta["late"] = True
+            meta["params"] = dict(request.params)
             logger.warning(
                 "reply to an unknown or expired reqId %r (%s, retCode=%s): it timed out before, "
                 "so it is emitted marked late (meta.late)",

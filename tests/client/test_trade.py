@@ -17,6 +17,7 @@ from bybit_wsapi import (
     RequestOutcomeUnknownError,
     RequestTimeoutError,
     WSAPIError,
+    WSAPIResponseMeta,
 )
 from bybit_wsapi.session import AuthOutcome, Limits, Phase
 from bybit_wsapi.trade import TradeProtocol, batch_cap
@@ -85,6 +86,7 @@ def test_a_reply_settles_its_future_synchronously_with_meta() -> None:
     h.reply(frame, 1.25)
     reply = future.result(timeout=0)  # no loop ran: it settled in receive()
     assert reply["meta"]["rttMs"] == pytest.approx(250.0)
+    assert set(reply["meta"]) == WSAPIResponseMeta.__required_keys__  # not late: no late keys
     assert h.events.of("response") == [reply]
     assert h.protocol.answered
 
@@ -115,6 +117,8 @@ def test_a_late_reply_is_emitted_marked_late_with_the_params() -> None:
     [late] = h.events.of("response")
     assert late["meta"]["late"] is True
     assert late["meta"]["params"]["orderLinkId"] == "late"
+    declared = WSAPIResponseMeta.__required_keys__ | WSAPIResponseMeta.__optional_keys__
+    assert set(late["meta"]) == declared  # a late reply's meta has every declared key, no other
 
 
 def test_without_a_connection_queued_requests_fail_unsent_at_connect_timeout() -> None:

@@ -31,7 +31,7 @@ CASES = [
         lambda f, t: [
             f"{f}:{line_of(t, 'type: strin' + chr(10))}: types.OrderParamsV5.fields.symbol.type: "
             "unknown type 'strin' (did you mean 'string'?); use one of string, decimal, integer, "
-            "number, boolean, or enum:/ref:/array:"
+            "number, boolean, json, or enum:/ref:/array:"
         ],
     ),
     case(
@@ -103,7 +103,7 @@ CASES = [
         lambda f, t: [
             f"{f}:{line_of(t, 'type: strng')}: types.AmendOrderParamsV5.fields.orderId.type: "
             "unknown type 'strng' (did you mean 'string'?); use one of string, decimal, integer, "
-            "number, boolean, or enum:/ref:/array:"
+            "number, boolean, json, or enum:/ref:/array:"
         ],
     ),
 ]
