@@ -284,10 +284,34 @@ class Supervisor:
             ready.exception()
 
     async def _heartbeat(self, session: WireSession) -> None:
-        """Ping every ``ping_interval``; end the session if nothing arrives within ``pong_timeout``."""
+        """Ping every ``ping_interval``; end the session if nothing arrives within ``pong_timeout``
+        of a ping. The cadence does not wait out the pong allowance: a ping answered at once is
+        followed by the next one ``ping_interval`` after it (no second ping while one is
+        unanswered)."""
         options = self.options
-        while not await self._sleep_or_wake(options.ping_interval):
-            self.protocol.pinged(self._loop.time())
+        loop = self._loop
+        next_ping = loop.time() + options.ping_interval
+        pinged_at: float | None = None  # the ping not yet answered by any frame
+        while True:
+            due = (
+                next_ping if pinged_at is None else min(next_ping, pinged_at + options.pong_timeout)
+            )
+            if await self._sleep_or_wake(max(0.0, due - loop.time())):
+                return
+            now = loop.time()
+            if pinged_at is not None and not self.protocol.pong_overdue():
+                pinged_at = None
+            if pinged_at is not None:
+                if now >= pinged_at + options.pong_timeout:
+                    self.finish("lost", f"no pong arrived within {options.pong_timeout:g} s")
+                    return
+                next_ping = max(next_ping, pinged_at + options.pong_timeout)
+                continue
+            if now < next_ping:
+                continue
+            self.protocol.pinged(now)
+            pinged_at = now
+            next_ping = now + options.ping_interval
             try:
                 async with asyncio.timeout(options.pong_timeout):
                     await session.send_texts([self.protocol.ping_frame()])
@@ -296,11 +320,6 @@ class Supervisor:
                 return
             except ConnectionError as exc:
                 self.finish("lost", f"sending a ping failed ({describe(exc)})")
-                return
-            if await self._sleep_or_wake(options.pong_timeout):
-                return
-            if self.protocol.pong_overdue():
-                self.finish("lost", f"no pong arrived within {options.pong_timeout:g} s")
                 return
 
     async def _sleep_or_wake(self, seconds: float) -> bool:
