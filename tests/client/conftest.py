@@ -1,4 +1,8 @@
-"""Fixtures: a local server per test and clients pointed at it."""
+"""Fixtures: a local server per test and clients pointed at it.
+
+Every test here runs over both wire sessions, ``fast`` and ``plain`` (``session_kind``, autouse;
+``test_transport.py`` overrides it with its own of the same name and ids).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from bybit_wsapi import OrderParamsV5, WebsocketAPIClient
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
 
 from ..orders import ORDER
+from ..sessions import session_kind  # noqa: F401  (autouse: every test over fast and plain)
 
 FAST: dict[str, Any] = {
     "reconnect_initial_delay": 0.01,

@@ -15,6 +15,7 @@ import pytest
 from bybit_wsapi import AuthenticationError, RetCode
 from bybit_wsapi.server import LocalServer, ServerConfig
 
+from ..sessions import session_kind  # noqa: F401  (autouse: every test over fast and plain)
 from .conftest import Harness
 from .support import (
     NOT_SENT,
