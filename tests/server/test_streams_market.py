@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -181,6 +182,37 @@ async def test_a_resting_order_fills_when_the_market_crosses_it() -> None:
             if "Filled" in statuses:
                 break
         assert statuses[-1] == "Filled"
+        await stream.close()
+
+
+async def test_a_resting_order_fills_when_the_market_falls_through_its_price() -> None:
+    # a volatile market that gaps: the asks end up below the resting Buy without ever printing
+    # a bid exactly at its price; it fills at its own price (maker) all the same
+    config = manual(market=MarketConfig(volatility_ticks=40), seed=7)
+    async with LocalServer(config) as server:
+        stream = await private(server, "order")
+        listing = server.market.listing("linear", "BTCUSDT")
+        assert listing is not None
+        best_bid = listing.book.best("Sell")
+        assert best_bid is not None
+        rest_at = best_bid - 60
+        price = listing.price.format(rest_at)
+        params = {**MARKET_BUY, "orderType": "Limit", "price": price, "timeInForce": "GTC"}
+        async with await authed(server.url) as trade:
+            assert (await call(trade, order_frame("order.create", params)))["retCode"] == 0
+        await server.flushed()
+        assert [p["data"][0]["orderStatus"] for p in await received(stream)] == ["New"]
+        updates: list[dict[str, Any]] = []
+        for _ in range(2000):
+            await server.step(20)
+            updates += [p["data"][0] for p in await received(stream)]
+            if any(u["orderStatus"] == "Filled" for u in updates):
+                break
+            best_ask = listing.book.best("Buy")
+            assert best_ask is None or best_ask > rest_at, "the asks crossed it and it did not fill"
+        filled = [u for u in updates if u["orderStatus"] == "Filled"]
+        assert filled, "the market never came down to the order in 2000 steps: pick another seed"
+        assert Decimal(filled[0]["avgPrice"]) == Decimal(price)
         await stream.close()
 
 

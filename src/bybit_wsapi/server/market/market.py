@@ -195,11 +195,17 @@ class Market:
     def cross(self, listing: Listing, maker: Side, price: int, lots: int, now_ms: int) -> int:
         """Lots of a resting order at ``price`` the market now crosses (filled at ``price``).
 
-        The crossing levels are consumed; the trade prints at ``price``, taker on the other
-        side. Called from :meth:`Participant.on_step`.
+        Two kinds of liquidity cross it: the opposite side moved through ``price`` (asks at or
+        below a resting Buy, bids at or above a resting Sell), then takers arriving at its own
+        level (the book's lots at ``price`` on its side). Those levels are consumed, and the
+        trade prints at ``price``, taker on the other side. Called from
+        :meth:`Participant.on_step`.
         """
         taker: Side = "Sell" if maker == "Buy" else "Buy"
-        filled = sum(q for _, q in listing.book.take(taker, lots, price, now_ms))
+        book = listing.book
+        filled = sum(q for _, q in book.take(maker, lots, price, now_ms))
+        if filled < lots:
+            filled += sum(q for _, q in book.take(taker, lots - filled, price, now_ms))
         if filled:
             listing.record(taker, price, filled, now_ms)
         return filled
