@@ -28,7 +28,13 @@ if TYPE_CHECKING:
     from ..client import WebsocketClient
     from .tracker import OrderTracker
 
-__all__ = ["DEFAULT_INTERVAL", "OrderQueries", "reconcile", "resend_if_proven_absent"]
+__all__ = [
+    "DEFAULT_INTERVAL",
+    "OrderQueries",
+    "reconcile",
+    "resend_if_proven_absent",
+    "resync",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +109,32 @@ async def reconcile(
         await sleep(max(0.0, min(interval, end - now())))
 
 
+async def resync(tracker: OrderTracker, rest: OrderQueries) -> list[OrderView]:
+    """Re-read every open tracked order over REST and adopt what changed (and its fills):
+    after a private-stream reconnect or a ``StreamOverflowError``, when pushes may be lost.
+
+    Orders whose create's outcome is unknown are left to ``reconcile`` (it needs a deadline).
+    The refreshed views.
+    """
+    refreshed = []
+    for view in tracker.orders():
+        if view.phase != "open" or not (view.category and view.symbol):
+            continue
+        query: dict[str, Any] = {"category": view.category, "symbol": view.symbol}
+        if view.order_id:
+            query["orderId"] = view.order_id
+        else:
+            query["orderLinkId"] = view.order_link_id
+        found = await _lookup(rest, query)
+        if found is None:
+            logger.warning("resync: %s not found over REST", query)
+            continue
+        tracker.adopt(found)
+        await _adopt_fills(tracker, rest, query)
+        refreshed.append(tracker.get(view.order_link_id, order_id=view.order_id) or view)
+    return refreshed
+
+
 async def _lookup(rest: OrderQueries, query: dict[str, Any]) -> Mapping[str, Any] | None:
     for read in (rest.get_open_orders, rest.get_order_history):
         try:
@@ -111,16 +143,16 @@ async def _lookup(rest: OrderQueries, query: dict[str, Any]) -> Mapping[str, Any
             if error.ret_code in _NOT_IN_VIEW:  # spot answers "does not exist", not []
                 continue
             raise
+        key = "orderId" if "orderId" in query else "orderLinkId"
         for order in page["list"]:
-            if order.get("orderLinkId") == query["orderLinkId"]:
+            if order.get(key) == query[key]:
                 return order
     return None
 
 
 async def _adopt_fills(tracker: OrderTracker, rest: OrderQueries, query: dict[str, Any]) -> None:
-    page = await rest.get_executions(
-        category=query["category"], orderLinkId=query["orderLinkId"], limit=100
-    )
+    key = "orderId" if "orderId" in query else "orderLinkId"
+    page = await rest.get_executions(category=query["category"], limit=100, **{key: query[key]})
     for execution in page["list"]:
         tracker.adopt_fill(execution)
 

@@ -19,7 +19,7 @@ from ..errors import ConfigurationError, RequestError, WSAPIError
 from ..retcodes import RetCode
 from .changes import OrderChanges
 from .errors import OrderUnreachableError, OrderWaitTimeoutError
-from .reconcile import DEFAULT_INTERVAL, OrderQueries, reconcile
+from .reconcile import DEFAULT_INTERVAL, OrderQueries, reconcile, resync
 from .state import ALL_STATUSES, TERMINAL_STATUSES, OrderRecord, OrderView
 
 __all__ = ["ORDER_OPS", "OrderTracker"]
@@ -193,20 +193,28 @@ class OrderTracker:
         :func:`bybit_wsapi.orders.reconcile.reconcile`): its adopted state, or
         ``OrderAbsentError`` (safe to resend with the same ``orderLinkId``) after ``deadline``.
         """
-        if self.rest is None:
-            raise ConfigurationError(
-                "reconcile needs REST queries: OrderTracker(rest=RestClient(...)) or "
-                "tracker.rest = RestClient(key=..., secret=...)"
-            )
         return await reconcile(
             self,
-            self.rest,
+            self._rest(),
             order_link_id,
             deadline=deadline,
             interval=interval,
             category=category,
             symbol=symbol,
         )
+
+    async def resync(self) -> list[OrderView]:
+        """Re-read every open order over ``rest`` after pushes may have been lost (a private
+        stream reconnect, a ``StreamOverflowError``); see ``reconcile.resync``."""
+        return await resync(self, self._rest())
+
+    def _rest(self) -> OrderQueries:
+        if self.rest is None:
+            raise ConfigurationError(
+                "reconcile needs REST queries: OrderTracker(rest=RestClient(...)) or "
+                "tracker.rest = RestClient(key=..., secret=...)"
+            )
+        return self.rest
 
     # --- waiting ---------------------------------------------------------------------------
 
