@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "CONTROL_OPS",
     "ENVELOPE_NAMES",
     "MODULE_IMPORTS",
     "OPERATION_NAMES",
@@ -38,6 +39,14 @@ OPERATION_NAMES = (
     "WSAPIBatchResponse",
 )
 """Fixed names defined by the operations template."""
+CONTROL_OPS = {
+    "OP_AUTH": "auth",
+    "OP_PING": "ping",
+    "OP_PONG": "pong",
+    "OP_SUBSCRIBE": "subscribe",
+    "OP_UNSUBSCRIBE": "unsubscribe",
+}
+"""The protocol's control ops by constant name (emitted in ``tables``, which the runtime uses)."""
 TABLE_NAMES = (
     "API_PATH",
     "CATEGORY_FIELD",
@@ -47,6 +56,8 @@ TABLE_NAMES = (
     "OPERATION_RULES",
     "OperationRule",
     "REQUEST_FRAME_RULE",
+    "Action",
+    *CONTROL_OPS,
 )
 """Names defined by the tables template."""
 STREAM_NAMES = (
@@ -108,7 +119,7 @@ RESERVED_NAMES = (
     *MODULE_IMPORTS,
 )
 """Names the generated package defines or imports itself; a spec type or enum may not take them."""
-RESERVED_OPS = ("auth", "ping", "pong", "subscribe", "unsubscribe")
+RESERVED_OPS = tuple(CONTROL_OPS.values())
 """Protocol ops: no WS API operation may be named like them."""
 RESERVED_METHODS = ("get_ws_client", "send_ws_api_request", "_subscription")
 """Methods of the generated base classes."""

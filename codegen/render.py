@@ -17,6 +17,7 @@ from .errors import GenerationError
 from .ir import Field, Operation, Spec, Topic, TopicVariant, TypeRef
 from .models import render_models
 from .names import (
+    CONTROL_OPS,
     ENVELOPE_NAMES,
     OPERATION_NAMES,
     STREAM_NAMES,
@@ -289,6 +290,7 @@ def render_package(spec: Spec) -> Mapping[str, str]:
         "stream_methods": [stream_method(t, spec) for t in spec.topics],
         "push_kinds": [k for kinds in PUSH_KINDS.values() for k in kinds],
         "actions": ACTIONS,
+        "control_ops": CONTROL_OPS,
         "dict": dict,
     }
     files = {"models.py": render_models(spec, header)}

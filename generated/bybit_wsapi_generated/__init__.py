@@ -116,11 +116,17 @@ from .operations import (
     WSAPISender,
 )
 from .tables import (
+    Action,
     API_PATH,
     CATEGORY_FIELD,
     FieldRule,
     OBJECT_RULES,
     ObjectRule,
+    OP_AUTH,
+    OP_PING,
+    OP_PONG,
+    OP_SUBSCRIBE,
+    OP_UNSUBSCRIBE,
     OPERATION_RULES,
     OperationRule,
     REQUEST_FRAME_RULE,

@@ -6,18 +6,34 @@ written twice: both these tables and the ``TypedDict`` models come from ws_api.y
 """
 
 from collections.abc import Mapping
-from typing import Final, Literal, NotRequired, TypedDict
+from typing import Final, Literal, NotRequired, TypeAlias, TypedDict
 
 __all__ = [
+    "Action",
     "API_PATH",
     "CATEGORY_FIELD",
     "FieldRule",
     "OBJECT_RULES",
     "ObjectRule",
+    "OP_AUTH",
+    "OP_PING",
+    "OP_PONG",
+    "OP_SUBSCRIBE",
+    "OP_UNSUBSCRIBE",
     "OPERATION_RULES",
     "OperationRule",
     "REQUEST_FRAME_RULE",
 ]
+
+Action: TypeAlias = Literal["create", "amend", "cancel"]
+"""What an order operation does to orders (the spec's ``action``)."""
+
+# The protocol's control ops (§3, §8): no operation of the spec may take their names.
+OP_AUTH: Final = "auth"
+OP_PING: Final = "ping"
+OP_PONG: Final = "pong"
+OP_SUBSCRIBE: Final = "subscribe"
+OP_UNSUBSCRIBE: Final = "unsubscribe"
 
 
 class FieldRule(TypedDict):
@@ -58,7 +74,7 @@ class OperationRule(TypedDict):
     method: str
     params: str
     """The ``OBJECT_RULES`` entry of ``args[0]``."""
-    action: Literal["create", "amend", "cancel"] | None
+    action: Action | None
     batch_items: str | None
     """The params key holding the items of a batch operation."""
     batch_max_items: Mapping[str, int]

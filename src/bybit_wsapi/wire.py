@@ -1,14 +1,17 @@
 """Wire facts of ``/v5/trade`` that the spec's tables do not hold, written once for client and
 server: frame keys, header keys, control ops and the error-reply shapes (reference §3-§5, §8).
 
-A pure leaf: it imports nothing of this package. The API path and the category field are the
-generated ``API_PATH`` and ``CATEGORY_FIELD``; the codes acted on are in ``retcodes``.
+A pure leaf: it imports nothing of this package. The API path, the category field, the control
+ops and ``Action`` are the generated tables' (re-exported here); the codes acted on are in
+``retcodes``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final, Literal
+from typing import Final
+
+from bybit_wsapi_generated.tables import OP_AUTH, OP_PING, OP_PONG, Action
 
 __all__ = [
     "ARGS",
@@ -66,19 +69,11 @@ TRACE_ID_KEYS: Final = (TRACE_ID_KEY, "TraceId")
 """The spellings of the trace id a client accepts (the first is the one Bybit sends)."""
 TIME_NOW_KEY: Final = "Timenow"
 
-# -- control ops (§3, §8) -----------------------------------------------------------------------
-OP_AUTH: Final = "auth"
-OP_PING: Final = "ping"
-OP_PONG: Final = "pong"
-
 # -- the legacy error shape (§5.3): snake_case keys, ``success: false``, no ``retCode`` ---------
 LEGACY_SUCCESS: Final = "success"
 LEGACY_RET_CODE: Final = "ret_code"
 LEGACY_RET_MSG: Final = "ret_msg"
 LEGACY_CONN_ID: Final = "conn_id"
-
-Action = Literal["create", "amend", "cancel"]
-"""What an order operation does to orders (the spec's ``action``)."""
 
 
 def req_id_less_error(reply: Mapping[str, object]) -> dict[str, object]:

@@ -19,6 +19,7 @@ import yaml
 from bybit_wsapi_generated import envelope, models, operations, streams, subscriptions, tables
 
 import codegen
+from codegen.names import CONTROL_OPS, RESERVED_OPS
 from codegen.spec import Field, ObjectType, Operation, Spec, TypeRef
 
 from .helpers import GENERATED, SPEC, SPECS, STREAMS
@@ -357,6 +358,14 @@ def test_operation_rules_match_the_spec(op: Operation) -> None:
 
 def test_operation_rules_cover_every_operation_in_order() -> None:
     assert list(tables.OPERATION_RULES) == list(RAW["operations"])
+
+
+def test_the_tables_hold_the_actions_and_control_ops_codegen_checks_the_spec_against() -> None:
+    """The runtime's ``wire`` takes these from the tables: one source, codegen's own lists."""
+    assert typing.get_args(tables.Action) == codegen.spec.ACTIONS
+    ops = {name: getattr(tables, name) for name in dir(tables) if name.startswith("OP_")}
+    assert ops == CONTROL_OPS
+    assert set(ops.values()) == set(RESERVED_OPS)  # the ops no spec operation may be named
 
 
 # -- the package as a whole -----------------------------------------------------------------
