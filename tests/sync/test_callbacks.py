@@ -193,7 +193,7 @@ def test_the_backlog_frees_room_as_callbacks_finish(caplog: pytest.LogCaptureFix
     assert callbacks.backlog == 1
     assert [r.getMessage() for r in caplog.records] == [
         "test-callbacks: 1 events wait for their callbacks (a callback is slow or stuck); new "
-        "calls wait for room, stream pushes keep queuing"
+        "calls wait and stream pushes are dropped (then reported) until there is room"
     ]
     assert not callbacks.wait_for_room(0)
     release.set()

@@ -15,7 +15,9 @@ so any number of threads may call one client at once; requests go out on its one
 
 Event callbacks (``on``) run on a second thread per client (``bybit-wsapi-callbacks-N``,
 started by the first ``on``), one at a time in event order, never on the event loop: a slow
-callback cannot delay a reply, a heartbeat or a reconnect.
+callback cannot delay a reply, a heartbeat or a reconnect. Their queue is bounded: past
+``MAX_BACKLOG`` waiting events new calls wait for room, and stream pushes are dropped, counted
+and reported to the ``exception`` callbacks as one :class:`CallbackOverflowError` per gap.
 
 Exit: a client not closed is closed when the interpreter exits (or when it is garbage
 collected), so the process never hangs on it. Ctrl-C during a call cancels it and raises
@@ -27,9 +29,10 @@ from bybit_wsapi_generated.sync_operations import WSAPISyncMethods, WSAPISyncSen
 from bybit_wsapi_generated.sync_subscriptions import SyncStreamMethods, SyncSubscription
 
 from .client import WebsocketAPIClient, WebsocketClient
-from .errors import RequestInterrupted
+from .errors import CallbackOverflowError, RequestInterrupted
 
 __all__ = [
+    "CallbackOverflowError",
     "RequestInterrupted",
     "SyncStreamMethods",
     "SyncSubscription",

@@ -1,11 +1,15 @@
 """Event callbacks of a sync client: run one at a time, in event order, on their own thread.
 
 The event loop only appends to a queue (it never waits for a callback), so a slow callback
-delays later callbacks, never a reply, a heartbeat or a reconnect. The queue is bounded by
-back-pressure instead of loss: while ``max_backlog`` events wait, a new call waits (on its own
-thread, up to its timeout) before it is sent; calls made from a callback are never held.
-Stream pushes are never dropped here: past ``max_backlog`` they keep queuing, with a warning
-(consume busy streams through the ``stream_*`` iterators, whose buffers are bounded).
+delays later callbacks, never a reply, a heartbeat or a reconnect. The queue is bounded:
+
+- calls: while ``max_backlog`` events wait, a new call waits (on its own thread, up to its
+  timeout, then ``RequestNotSentError``) before it is sent, so replies and other events are
+  never dropped; calls made from a callback are never held;
+- stream pushes (``update``): past ``max_backlog`` waiting events they are dropped and counted,
+  and at the place of the gap the ``exception`` callbacks get one
+  :class:`~bybit_wsapi.sync.CallbackOverflowError` (a ``StreamOverflowError``) with the count,
+  also logged as a warning. Consume busy streams through the ``stream_*`` iterators instead.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
+from .errors import CallbackOverflowError
 from .loop import CLOSE_TIMEOUT
 
 __all__ = ["MAX_BACKLOG", "Callback", "CallbackThread"]
@@ -25,17 +30,39 @@ Callback = Callable[[object], object]
 logger = logging.getLogger(__name__)
 
 MAX_BACKLOG = 10_000
-"""Events waiting for their callbacks before new calls wait for room."""
+"""Events waiting for their callbacks before new calls wait and stream pushes are dropped."""
 
-_Item = tuple[str, tuple[Callback, ...], object]
+DROPPABLE = "update"
+"""The one event dropped (counted, reported) past ``max_backlog``: stream pushes."""
+
+
+class _Gap:
+    """Where stream pushes were dropped in the queue, and how many."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 1
+
+
+_Item = tuple[str, tuple[Callback, ...], object] | _Gap
 
 
 class CallbackThread:
     """A daemon thread that calls event callbacks, started on first use."""
 
-    def __init__(self, name: str, max_backlog: int = MAX_BACKLOG) -> None:
+    def __init__(
+        self,
+        name: str,
+        max_backlog: int = MAX_BACKLOG,
+        handlers: Callable[[str], tuple[Callback, ...]] = lambda event: (),
+    ) -> None:
         self.name = name
         self.max_backlog = max_backlog
+        self.dropped = 0
+        """Stream pushes dropped so far (each also reported once per gap)."""
+        self._handlers = handlers
+        self._gap: _Gap | None = None
         self._items: deque[_Item | None] = deque()
         self._lock = threading.Lock()
         self._not_empty = threading.Condition(self._lock)
@@ -60,15 +87,30 @@ class CallbackThread:
                 self._thread.start()
 
     def put(self, event: str, callbacks: tuple[Callback, ...], payload: object) -> None:
-        """Queue one event for ``callbacks``; never blocks (called on the event loop)."""
+        """Queue one event for ``callbacks``; never blocks (called on the event loop).
+
+        A stream push past ``max_backlog`` is dropped and counted into the gap at the queue's end.
+        """
         with self._lock:
-            self._items.append((event, callbacks, payload))
+            items = self._items
+            if event == DROPPABLE:
+                if len(items) >= self.max_backlog and not self._stopped:
+                    self.dropped += 1
+                    if self._gap is not None:
+                        self._gap.count += 1
+                        return
+                    self._gap = _Gap()
+                    items.append(self._gap)
+                    self._not_empty.notify()
+                    return
+                self._gap = None  # room again: a later drop opens a new gap
+            items.append((event, callbacks, payload))
             self._not_empty.notify()
-            full = len(self._items) == self.max_backlog
-        if full:  # once per crossing: pushes keep queuing (never dropped), new calls wait
+            full = len(items) == self.max_backlog
+        if full:  # once per crossing
             logger.warning(
                 "%s: %d events wait for their callbacks (a callback is slow or stuck); new calls "
-                "wait for room, stream pushes keep queuing",
+                "wait and stream pushes are dropped (then reported) until there is room",
                 self.name,
                 self.max_backlog,
             )
@@ -109,11 +151,22 @@ class CallbackThread:
                     self._not_empty.wait()
                 item = self._items.popleft()
                 self._not_full.notify()
+                if item is self._gap:
+                    self._gap = None  # closed: its count is final
             if item is None:
                 return
+            if isinstance(item, _Gap):
+                self._report(item.count)
+                continue
             event, callbacks, payload = item
             for callback in callbacks:
                 _call(event, callback, payload)
+
+    def _report(self, dropped: int) -> None:
+        error = CallbackOverflowError(dropped, self.max_backlog)
+        logger.warning("%s: %s", self.name, error)
+        for callback in self._handlers("exception"):
+            _call("exception", callback, error)
 
 
 def _call(event: str, callback: Callback, payload: object) -> None:

@@ -70,8 +70,12 @@ class WebsocketClient(WSAPISyncSender, SyncStreamsAPI):
 
     def _start(self, make: Callable[[], aio.WebsocketClient]) -> None:
         self._loop = LoopThread()
-        self._callbacks = CallbackThread(self._loop.name.replace("loop", "callbacks"))
-        self._handlers: dict[str, tuple[Callback, ...]] = {}
+        handlers: dict[str, tuple[Callback, ...]] = {}
+        self._handlers = handlers
+        self._callbacks = CallbackThread(  # holds the dict, not self (the finalizer holds it)
+            self._loop.name.replace("loop", "callbacks"),
+            handlers=lambda event: handlers.get(event, ()),
+        )
         self._handlers_lock = threading.Lock()
         try:
             self._ws = self._loop.call(partial(self._create, make), _closed_error)
@@ -137,7 +141,8 @@ class WebsocketClient(WSAPISyncSender, SyncStreamsAPI):
         Callbacks run one at a time, in the order the events happened, on a thread of their own
         (``bybit-wsapi-callbacks-N``), never on the event loop: a slow callback delays later
         callbacks, not replies or heartbeats. A call's ``response`` callback may run before or
-        after the call itself returns. Callbacks may make calls on the client and may raise (it
+        after the call itself returns. Past ``MAX_BACKLOG`` waiting events, ``update`` pushes
+        are dropped and each gap reaches ``exception`` as a ``CallbackOverflowError``. Callbacks may make calls on the client and may raise (it
         is logged). Events and payloads are those of ``bybit_wsapi.WebsocketClient.on``; mypy
         checks that ``handler`` takes the event's payload.
 

@@ -1,13 +1,29 @@
-"""The one error only the sync client raises: a blocking call interrupted by Ctrl-C."""
+"""The errors only the sync client raises: a call interrupted by Ctrl-C, callbacks too slow."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import Outcome
+from ..errors import Outcome, StreamOverflowError
 
-__all__ = ["RequestInterrupted"]
+__all__ = ["CallbackOverflowError", "RequestInterrupted"]
+
+
+class CallbackOverflowError(StreamOverflowError):
+    """``on("update")`` callbacks fell ``capacity`` events behind: ``dropped`` pushes were lost.
+
+    Passed to the ``exception`` callbacks once per gap, where the gap is in event order (topic
+    ``"update"``). Private state (orders, executions, positions, wallet) may be stale.
+    """
+
+    def __init__(self, dropped: int, capacity: int) -> None:
+        super().__init__("update", dropped, capacity)
+        self.args = (
+            f"{dropped} stream push(es) dropped here: the event callbacks fell {capacity} events "
+            "behind (a callback is slow or stuck). Hand slow work to another thread, or read busy "
+            "topics through the stream_* iterators; reconcile what was missed (REST)",
+        )
 
 
 class RequestInterrupted(KeyboardInterrupt):
