@@ -115,6 +115,11 @@ async def test_refusals_name_their_cause(server: LocalServer, rest: RestClient) 
     async with RestClient(key="nobody", secret="x", base_url=http) as stranger:
         with pytest.raises(RestAPIError, match="10003"):
             await stranger.get_open_orders(category="spot")
+    server.rest.options.rate_limit = 0  # every request over the limit, whatever the time
+    with pytest.raises(RestAPIError, match=r"10006.*limit 0/s, 0 left, resets at") as limited:
+        await rest.get_order_history(category="spot")
+    assert limited.value.limits["rateLimit"] == 0
+    server.rest.options.rate_limit = 50
     rest.time_offset_ms = 2000  # a clock 2 s ahead
     with pytest.raises(RestAPIError, match="10002") as late:
         await rest.get_open_orders(category="spot")

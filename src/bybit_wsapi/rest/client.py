@@ -107,7 +107,8 @@ class RestClient:
         except (ValueError, KeyError, TypeError):
             raise RestHTTPError(path, 200, f"not a Bybit envelope: {response.text}") from None
         if ret_code != 0:
-            raise RestAPIError(path, int(ret_code), str(body.get("retMsg", "")), body)
+            limits = _limits(response.headers, body.get("time"))
+            raise RestAPIError(path, int(ret_code), str(body.get("retMsg", "")), body, limits)
         result = body.get("result")
         return result if isinstance(result, dict) else {}
 
@@ -124,3 +125,22 @@ class RestClient:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+_LIMIT_HEADERS: Final = (
+    ("X-Bapi-Limit", "rateLimit"),
+    ("X-Bapi-Limit-Status", "rateLimitRemaining"),
+    ("X-Bapi-Limit-Reset-Timestamp", "rateLimitResetMs"),
+)
+
+
+def _limits(headers: httpx.Headers, server_ms: object) -> dict[str, int]:
+    """The rate-limit headers, named as the WS reply's ``meta`` names them."""
+    limits = {
+        name: int(value)
+        for header, name in _LIMIT_HEADERS
+        if (value := headers.get(header, "")).isdigit()
+    }
+    if isinstance(server_ms, int):
+        limits["serverTimeMs"] = server_ms
+    return limits

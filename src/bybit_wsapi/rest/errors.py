@@ -13,12 +13,22 @@ __all__ = ["RestAPIError", "RestHTTPError"]
 class RestAPIError(BybitWSError):
     """A REST query answered ``retCode != 0``; ``response`` is the whole envelope."""
 
-    def __init__(self, path: str, ret_code: int, ret_msg: str, response: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        path: str,
+        ret_code: int,
+        ret_msg: str,
+        response: Mapping[str, Any],
+        limits: Mapping[str, int] | None = None,
+    ) -> None:
         self.path = path
         self.ret_code = ret_code
         self.ret_msg = ret_msg
         self.response = response
-        self.hint = hint(ret_code, ret_msg)
+        self.limits = dict(limits or {})
+        """The ``X-Bapi-Limit*`` headers as ``rateLimit``, ``rateLimitRemaining``,
+        ``rateLimitResetMs`` (and ``serverTimeMs``), when the reply carried them."""
+        self.hint = hint(ret_code, ret_msg, self.limits)
         text = f"GET {path} failed: retCode={ret_code} {ret_msg!r}"
         super().__init__(text if self.hint is None else f"{text}. {self.hint}")
 

@@ -148,7 +148,7 @@ class RestServer:
         if not refused:
             hits.append(now)
         self._hits[(key, path)] = hits
-        reset = hits[0] + 1000 if refused else now
+        reset = hits[0] + 1000 if refused and hits else now
         extra = [
             ("X-Bapi-Limit", str(limit)),
             ("X-Bapi-Limit-Status", str(max(limit - len(hits), 0))),
