@@ -4,7 +4,7 @@
     python examples/market_data.py --base-url ws://127.0.0.1:8765 --updates 50
     python examples/market_data.py --mainnet            # Bybit's public mainnet streams
 
-Public streams need no API key; the client takes placeholders for the trade socket it never opens.
+Public streams need no API key: the client is made without one.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ async def run(
 ) -> int:
     """Print ``updates`` book tops and the trades meanwhile; 0 when done."""
     async with _endpoint(base_url, mainnet) as where:
-        ws = WebsocketClient(key="public-only", secret="public-only", **where)
+        ws = WebsocketClient(**where)  # no keys: public streams only
         try:
             trades = ws.stream_trades("linear", symbol)
             async with ws.order_book("linear", symbol, 50) as book, trades:

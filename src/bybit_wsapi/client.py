@@ -58,24 +58,35 @@ class WebsocketClient(WSAPISender, StreamsAPI):
         await ws.close()
 
     ``secret`` is the API secret, or the PEM private key of a self-generated RSA key; leave it
-    out when ``sign=`` signs (README: API keys).
+    out when ``sign=`` signs (README: API keys). Without ``key``, ``secret`` and ``sign`` the
+    client serves public market data only: the trade socket and the private streams raise
+    ``ConfigurationError`` at once, before any connection.
 
     One instance holds one authenticated connection and belongs to one event loop; it is not
     thread-safe. Requests may be made from many tasks at once.
     """
 
     def __init__(
-        self, *, key: str, secret: str | None = None, **options: Unpack[ClientOptions]
+        self,
+        *,
+        key: str | None = None,
+        secret: str | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         self._events = EventEmitter()
         checked = connection_options(key, secret, options)
         self._connection = TradeConnection(checked, self._events)
         self._streams = StreamManager(checked, self._events)
-        self._key_hint = key[:4]
+        self._key_hint = "none (public only)" if key is None else f"{key[:4]}…"
 
     def __repr__(self) -> str:
         state = "open" if self._connection.is_open else "not connected"
-        return f"<WebsocketClient key={self._key_hint}… url={self.url} {state}>"
+        return f"<WebsocketClient key={self._key_hint} url={self.url} {state}>"
+
+    @property
+    def public_only(self) -> bool:
+        """Made without keys: public streams only (``async with`` then connects nothing)."""
+        return self._connection.options.keys_missing is not None
 
     @property
     def url(self) -> str:
@@ -130,13 +141,15 @@ class WebsocketClient(WSAPISender, StreamsAPI):
         Raises:
             AuthenticationError: Bybit rejected the key or signature.
             WSConnectionError: no authenticated connection within ``connect_timeout``.
-            ConfigurationError: demo trading, which has no WS trade API.
+            ConfigurationError: demo trading, which has no WS trade API, or a client made
+                without keys.
         """
-        self._refuse_demo()
+        self._refuse_trade()
         await self._connection.connect()
 
-    def _refuse_demo(self) -> None:
-        refusal = self._connection.options.trade_refusal
+    def _refuse_trade(self) -> None:
+        options = self._connection.options
+        refusal = options.keys_missing or options.trade_refusal
         if refusal is not None:
             raise ConfigurationError(refusal)
 
@@ -161,7 +174,7 @@ class WebsocketClient(WSAPISender, StreamsAPI):
             )
         if timeout is not None:
             check_seconds("timeout", timeout)
-        self._refuse_demo()
+        self._refuse_trade()
         return self._connection.submit(operation, params, timeout)
 
     async def close(self) -> None:
@@ -170,7 +183,8 @@ class WebsocketClient(WSAPISender, StreamsAPI):
         await self._connection.close()
 
     async def __aenter__(self) -> Self:
-        await self.connect_ws_api()
+        if not self.public_only:
+            await self.connect_ws_api()
         return self
 
     async def __aexit__(
@@ -207,7 +221,7 @@ class WebsocketAPIClient(WSAPIMethods):
         **options: Unpack[ClientOptions],
     ) -> None:
         self._ws = WebsocketClient(key=key, secret=secret, **options)
-        self._ws._refuse_demo()  # the WS API only: nothing here works on demo trading
+        self._ws._refuse_trade()  # the WS API only: nothing here works on demo trading
         if check_flag("attach_event_listeners", attach_event_listeners):
             attach_default_listeners(self._ws)
 

@@ -113,6 +113,8 @@ class ConnectionOptions:
     """The URL of each stream socket (``None``: the trade connection needs none)."""
     trade_refusal: str | None = None
     """Why the trade socket cannot be used with these options (demo trading), if so."""
+    keys_missing: str | None = None
+    """Why the trade socket and the private streams cannot be used (no keys given), if so."""
     stream_buffer_size: int = 1000
     max_active_time: float | None = None
 
@@ -205,6 +207,25 @@ _SIGN_TIMEOUT_SHARE = 0.5
 deadline, is what ``connect()`` reports."""
 
 
+KEYS_MISSING = (
+    "the trade socket and the private streams need key= and secret= (or sign=): this client "
+    "was made without keys, for public market data only"
+)
+
+
+class _NoKeys(Signer):
+    """The signer of a client made without keys; the clients refuse before it is ever asked."""
+
+    __slots__ = ()
+
+    @property
+    def description(self) -> str:
+        return "no keys"
+
+    async def sign(self, payload: str) -> str:
+        raise ConfigurationError(KEYS_MISSING)
+
+
 def _unknown(name: str) -> ConfigurationError:
     known = [*OPTION_FIELDS, "key", "secret"]
     squashed = {option.replace("_", ""): option for option in known}
@@ -224,11 +245,20 @@ def connection_options(
 ) -> ConnectionOptions:
     """Check ``key``, ``secret`` and every option; the ``ConnectionOptions`` they make.
 
+    Without ``key``, ``secret`` and ``sign`` the options are for public streams only
+    (``keys_missing`` says so).
+
     Raises:
         ConfigurationError: an unknown option, or a value of the wrong type or range; the
             message names the option and what it expects.
     """
-    api_key = _text("key", key, " (your Bybit API key)")
+    keyless = key is None and secret is None and options.get("sign") is None
+    if key is None and not keyless:
+        raise ConfigurationError(
+            "key is missing: secret= (or sign=) needs the Bybit API key it belongs to as key=; "
+            "leave all three out for public market data only"
+        )
+    api_key = "" if keyless else _text("key", key, " (your Bybit API key)")
     endpoint: dict[str, Any] = {}
     signing: dict[str, Any] = {}
     values: dict[str, Any] = {}
@@ -243,7 +273,11 @@ def connection_options(
         else:
             values[field] = check(name, value)
     connect_timeout = values.get("connect_timeout", ConnectionOptions.connect_timeout)
-    signer = make_signer(secret, sign_timeout=connect_timeout * _SIGN_TIMEOUT_SHARE, **signing)
+    signer: Signer = (
+        _NoKeys()
+        if keyless and not signing
+        else make_signer(secret, sign_timeout=connect_timeout * _SIGN_TIMEOUT_SHARE, **signing)
+    )
     try:
         url, refusal = ws_api_url(**endpoint), None
     except ConfigurationError as refused:
@@ -261,6 +295,7 @@ def connection_options(
         signer=signer,
         stream_urls=streams,
         trade_refusal=refusal,
+        keys_missing=KEYS_MISSING if keyless else None,
         **values,
     )
     if result.reconnect_max_delay < result.reconnect_initial_delay:

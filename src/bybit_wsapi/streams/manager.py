@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from bybit_wsapi_generated import StreamWsKey
+from bybit_wsapi_generated import WS_KEY_MAP, StreamWsKey
 
-from ..errors import StreamOverflowError, SubscriptionError
+from ..errors import ConfigurationError, StreamOverflowError, SubscriptionError
 from ..events import EventEmitter
 from ..options import ConnectionOptions
 from ..retry import ConnectionBudget
@@ -38,8 +38,15 @@ class StreamManager:
         self._closed = False
 
     def connection(self, ws_key: StreamWsKey) -> StreamConnection:
+        """The socket of ``ws_key``, made on first use.
+
+        Raises:
+            ConfigurationError: the private socket on a client made without keys.
+        """
         conn = self.connections.get(ws_key)
         if conn is None:
+            if ws_key == WS_KEY_MAP.v5_private and self.options.keys_missing is not None:
+                raise ConfigurationError(self.options.keys_missing)
             conn = StreamConnection(ws_key, self.options, self.events, self.budget)
             self.connections[ws_key] = conn
         return conn

@@ -53,12 +53,18 @@ class WebsocketClient(WSAPISyncSender, SyncStreamsAPI):
             ws.on("response", print)
             reply = ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", {...})
 
+    Without keys it serves the public streams only (``with`` then connects nothing).
+
     Safe to use from many threads at once. Options, replies and errors are those of
     ``bybit_wsapi.WebsocketClient``, which runs on this client's own event-loop thread.
     """
 
     def __init__(
-        self, *, key: str, secret: str | None = None, **options: Unpack[ClientOptions]
+        self,
+        *,
+        key: str | None = None,
+        secret: str | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         self._start(lambda: aio.WebsocketClient(key=key, secret=secret, **options))
 
@@ -224,7 +230,8 @@ class WebsocketClient(WSAPISyncSender, SyncStreamsAPI):
 
     def __enter__(self) -> Self:
         try:
-            self.connect_ws_api()
+            if not self._ws.public_only:  # no keys: public streams only, nothing to connect
+                self.connect_ws_api()
         except BaseException:
             self.close()
             raise
