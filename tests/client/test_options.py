@@ -183,7 +183,12 @@ def test_bad_values_are_refused_naming_the_option(options: dict[str, Any], expec
     ("key", "secret", "expected"),
     [
         ("", "s", "key must be a non-empty string (your Bybit API key), got an empty string"),
-        (None, "s", "key must be a string (your Bybit API key), got NoneType"),
+        (
+            None,
+            "s",
+            "key is missing: secret= (or sign=) needs the Bybit API key it belongs to as key=; "
+            "leave all three out for public market data only",
+        ),
         ("k", "", "secret must be a non-empty string (your Bybit API secret), got an empty string"),
         ("k", 12345, "secret must be a string (your Bybit API secret), got int"),
     ],

@@ -174,6 +174,11 @@ class WebsocketClient(WSAPISyncSender, SyncStreamsAPI):
                 handlers.remove(handler)
                 self._handlers[event] = tuple(handlers)
 
+    @property
+    def public_only(self) -> bool:
+        """Made without keys: public streams only (``with`` then connects nothing)."""
+        return self._ws.public_only
+
     def connect_ws_api(self) -> None:
         """Connect and authenticate now, so the first request has no cold start.
 
@@ -230,7 +235,7 @@ class WebsocketClient(WSAPISyncSender, SyncStreamsAPI):
 
     def __enter__(self) -> Self:
         try:
-            if not self._ws.public_only:  # no keys: public streams only, nothing to connect
+            if not self.public_only:
                 self.connect_ws_api()
         except BaseException:
             self.close()

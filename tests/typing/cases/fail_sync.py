@@ -8,7 +8,7 @@ def misuse(params: OrderParamsV5) -> None:
     WebsocketAPIClient(key="k", secret="s", testnett=True)  # type: ignore[call-arg]
     WebsocketAPIClient(key="k", secret="s", request_timeout="5")  # type: ignore[arg-type]
     WebsocketClient(key="k", secret="s", region="us")  # type: ignore[arg-type]
-    WebsocketClient(secret="s")  # type: ignore[call-arg]
+    WebsocketAPIClient(secret="s")  # type: ignore[call-arg]
     client = WebsocketAPIClient(key="k", secret="s")
     client.submit_new_order(params, timeout="1")  # type: ignore[arg-type]
     client.place_order(params)  # type: ignore[attr-defined]
