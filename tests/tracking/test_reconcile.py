@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -222,3 +223,25 @@ async def test_resync_adopts_what_lost_pushes_would_have_said(
     }  # "unseen": no push ever named its category; reconcile(link, category=, symbol=)
     filled = tracker.get("fills")
     assert filled is not None and filled.filled_qty > 0 and filled.phase == "closed"
+
+
+async def test_a_private_reconnect_resyncs_over_rest(
+    server: LocalServer, ws: WebsocketClient
+) -> None:
+    resynced = asyncio.Event()
+
+    class Counting(RestClient):
+        async def get_executions(self, **params: Any) -> Any:
+            page = await super().get_executions(**params)
+            resynced.set()  # resync's last read of its one order: it ends right after
+            return page
+
+    http = server.base_url.replace("ws://", "http://")
+    async with Counting(key=DEMO_API_KEY, secret=DEMO_API_SECRET, base_url=http) as rest:
+        tracker = await track_orders(ws, rest=rest)
+        await ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", create("r"))
+        await tracker.wait("r", "New", timeout=5)
+        assert not resynced.is_set()
+        await server.drop_stream_connections()
+        async with asyncio.timeout(5):
+            await resynced.wait()
