@@ -10,8 +10,8 @@ blocks until it settles. ``with`` connects and closes. Streams too: ``WebsocketC
 Threads: each client runs its async client on its own event loop, on one daemon thread
 (``bybit-wsapi-loop-N``). One loop per client keeps clients independent: closing one, or a
 burst on one, never touches another, and nothing global is left to manage. A call crosses into
-the loop with ``asyncio.run_coroutine_threadsafe`` and its thread blocks on the returned future,
-so any number of threads may call one client at once; requests go out on its one connection.
+the loop with ``loop.call_soon_threadsafe`` (started there as a task) and its thread blocks on a
+one-shot lock the task's end releases, so any number of threads may call one client at once; requests go out on its one connection.
 
 Event callbacks (``on``) run on a second thread per client (``bybit-wsapi-callbacks-N``,
 started by the first ``on``), one at a time in event order, never on the event loop: a slow
