@@ -23,7 +23,16 @@ from bybit_wsapi.streams.frames import (
     SUCCESS_TOPICS,
     TYPE,
 )
-from bybit_wsapi.wire import ARGS, LEGACY_CONN_ID, LEGACY_RET_MSG, LEGACY_SUCCESS, OP, OP_PONG
+from bybit_wsapi.wire import (
+    ARGS,
+    LEGACY_CONN_ID,
+    LEGACY_RET_MSG,
+    LEGACY_SUCCESS,
+    OP,
+    OP_AUTH,
+    OP_PING,
+    OP_PONG,
+)
 
 __all__ = ["Dialect", "ReqId", "ack", "auth_reply", "dialect_of", "failure", "invalid_op", "pong"]
 
@@ -108,18 +117,18 @@ def pong(dialect: Dialect, req_id: ReqId, conn_id: str, now_ms: int) -> dict[str
         frame[ARGS] = [str(now_ms)]
         frame[LEGACY_CONN_ID] = conn_id
         return frame
-    frame = {LEGACY_SUCCESS: True, LEGACY_RET_MSG: "pong", LEGACY_CONN_ID: conn_id}
+    frame = {LEGACY_SUCCESS: True, LEGACY_RET_MSG: OP_PONG, LEGACY_CONN_ID: conn_id}
     if dialect == "linear":
         frame[STREAM_REQ_ID] = "" if req_id is None else req_id
     elif req_id is not None:
         frame[STREAM_REQ_ID] = req_id
-    frame[OP] = "ping"
+    frame[OP] = OP_PING  # spot and linear/inverse echo the op; ret_msg says pong
     return frame
 
 
 def auth_reply(req_id: ReqId, conn_id: str, error: str | None) -> dict[str, object]:
     """The private stream's auth reply: ``{req_id?, success, ret_msg: "", op: "auth", conn_id}``."""
-    return ack("private", "auth", req_id, conn_id, error=error)
+    return ack("private", OP_AUTH, req_id, conn_id, error=error)
 
 
 def invalid_op(conn_id: str, op: object, args: object) -> dict[str, object]:
