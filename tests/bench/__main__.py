@@ -33,7 +33,7 @@ from typing import Any, Final
 
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET
 
-from . import streams_rate, sync_rtt
+from . import stream_intake, streams_rate, sync_rtt
 from .config import (
     CLIENTS,
     HERE,
@@ -345,6 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     lines += sync_lines
     lines += streams_rate.report(streams_rate.measure(args.quick))
+    lines += stream_intake.report(stream_intake.measure(args.quick, bench.node))
     header = (
         f"bybit-wsapi benchmark: {info['nproc']} x {info['cpu']}, Python {info['python']}, "
         f"node {info['node'] or '-'}; one local server process (--no-rate-limit), "
