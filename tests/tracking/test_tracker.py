@@ -234,3 +234,18 @@ def test_bad_configuration_is_refused() -> None:
         OrderTracker(max_closed=-1)
     with pytest.raises(ConfigurationError, match="needs its orderId"):
         OrderTracker().adopt({"orderStatus": "New"})
+
+
+def test_a_change_after_the_gap_comes_after_its_report() -> None:
+    async def main() -> None:
+        tracker = OrderTracker(change_buffer=2)
+        changes = tracker.changes()
+        for n in range(3):  # o2 is dropped
+            tracker.on_push(order_push(order(f"o{n}", "New")))
+        assert [(await anext(changes)).order_link_id for _ in range(2)] == ["o0", "o1"]
+        tracker.on_push(order_push(order("o3", "New")))  # room again, but after the gap
+        with pytest.raises(StreamOverflowError, match="1 message"):
+            await anext(changes)
+        assert (await anext(changes)).order_link_id == "o3"
+
+    asyncio.run(main())

@@ -83,11 +83,13 @@ class MessageBuffer(Generic[T]):
                 self.on_gap(StreamOverflowError(self.topic, 1, self.capacity))
         self._wake()
 
-    def end(self, error: BaseException | None = None) -> None:
-        """No more messages: the consumer stops at once (``error``: raised to it instead)."""
+    def end(self, error: BaseException | None = None, *, drain: bool = False) -> None:
+        """No more messages: the consumer stops at once (``error``: raised to it instead), or
+        with ``drain`` once it has consumed what is already queued."""
         if self._end is None:
             self._end = error if error is not None else _END
-            self._items.clear()
+            if not drain:
+                self._items.clear()
             self._wake()
 
     async def get(self) -> T:
