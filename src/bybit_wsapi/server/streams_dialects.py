@@ -17,7 +17,6 @@ from typing import Literal
 
 from bybit_wsapi.streams.frames import (
     COMMAND_RESP,
-    DATA,
     FAIL_TOPICS,
     STREAM_REQ_ID,
     SUCCESS_TOPICS,
@@ -25,6 +24,7 @@ from bybit_wsapi.streams.frames import (
 )
 from bybit_wsapi.wire import (
     ARGS,
+    DATA,
     LEGACY_CONN_ID,
     LEGACY_RET_MSG,
     LEGACY_SUCCESS,

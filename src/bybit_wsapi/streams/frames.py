@@ -20,7 +20,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from ..wire import ARGS, LEGACY_RET_MSG, LEGACY_SUCCESS, OP, OP_AUTH, OP_PING, OP_PONG, RET_CODE
+from bybit_wsapi_generated.tables import OP_SUBSCRIBE, OP_UNSUBSCRIBE
+
+from ..wire import (
+    ARGS,
+    DATA,
+    LEGACY_RET_MSG,
+    LEGACY_SUCCESS,
+    OP,
+    OP_AUTH,
+    OP_PING,
+    OP_PONG,
+    RET_CODE,
+)
 
 __all__ = [
     "ALREADY_SUBSCRIBED",
@@ -44,7 +56,6 @@ STREAM_REQ_ID: Final = "req_id"
 """The request id key of the stream sockets (snake_case; the trade socket says ``reqId``)."""
 TOPIC: Final = "topic"
 TYPE: Final = "type"
-DATA: Final = "data"
 COMMAND_RESP: Final = "COMMAND_RESP"
 """``type`` of the option socket's acks (no ``op``, no ``ret_msg``)."""
 SUCCESS_TOPICS: Final = "successTopics"
@@ -53,7 +64,7 @@ ALREADY_SUBSCRIBED: Final = "already subscribed"
 """The reason Bybit gives for a topic this connection already has: counted as success."""
 
 SubscriptionOp = Literal["subscribe", "unsubscribe"]
-_SUBSCRIPTION_OPS: Final = ("subscribe", "unsubscribe")
+_SUBSCRIPTION_OPS: Final = (OP_SUBSCRIBE, OP_UNSUBSCRIBE)
 _REASON = re.compile(r"^(?:error:)?(?P<reason>.*?)(?:,\s*topic:(?P<topic>.*))?$", re.DOTALL)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
