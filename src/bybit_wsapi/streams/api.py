@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 from bybit_wsapi_generated import StreamMethods, StreamWsKey, Subscription
 from bybit_wsapi_generated.streams import PUBLIC_WS_KEYS, TOPIC_RULES, TopicFamily
 
 from ..errors import ConfigurationError, SubscriptionError
+from .frames import SubscriptionOp
 from .manager import StreamManager
 from .routing import route
 from .subscription import LiveOrderBook, TopicSubscription
@@ -65,7 +66,7 @@ class StreamsAPI(StreamMethods):
 
     async def _each(
         self,
-        op: Literal["subscribe", "unsubscribe"],
+        op: SubscriptionOp,
         topics: str | Sequence[str],
         category: str | None,
         is_private: bool | None,
