@@ -58,6 +58,7 @@ FAULT_FLAGS = {
     "stream_faults": (["--stream-fault", "gap", "--stream-fault", "reset"], ("gap", "reset")),
     "stream_burst": (["--stream-burst", "50"], 50),
     "stream_fault_interval_ms": (["--stream-fault-interval-ms", "250"], 250),
+    "push_before_ack": (["--push-before-ack"], True),
     "cancel_races_fill": (["--cancel-races-fill"], True),
 }
 

@@ -330,9 +330,11 @@ class LocalServer:
                 if faults.cancel_races_fill and result.op.action == "cancel":
                     self.accounts[result.api_key].race_next_cancel = True
                 reply = result.apply(self.clock.now_ms())
-                ack_first = result.ack_first
+                ack_first = result.ack_first and not faults.push_before_ack
                 if not ack_first:
                     self._feed.publish(result.pushes)
+                    if faults.push_before_ack:
+                        await self._streams.flushed(result.api_key)
                 if faults.drop_after_apply:
                     if ack_first:
                         self._feed.publish(result.pushes)  # applied: the streams still tell

@@ -160,6 +160,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MS",
         help="market time between rounds of --stream-fault / --stream-burst (%(default)s)",
     )
+    flag("--push-before-ack", action="store_true", help="order pushes written before the ack")
     flag("--cancel-races-fill", action="store_true", help="cancels lose to a fill: two Filled")
 
     streams = parser.add_argument_group("streams (/v5/private, /v5/public/*)")
@@ -262,6 +263,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         stream_faults=tuple(args.stream_faults),
         stream_burst=args.stream_burst,
         stream_fault_interval_ms=args.stream_fault_interval_ms,
+        push_before_ack=args.push_before_ack,
         cancel_races_fill=args.cancel_races_fill,
     )
     wallet = dict(AccountConfig().wallet)

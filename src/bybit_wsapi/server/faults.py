@@ -125,6 +125,9 @@ class Faults:
     orderbook topic (to test a consumer's backpressure)."""
     stream_fault_interval_ms: int = 1000
     """Market time between two rounds of ``stream_faults`` and ``stream_burst``."""
+    push_before_ack: bool = False
+    """Send an applied order op's pushes first, and its ack only once they are written to the
+    account's private stream connections (a client sees the push before the ack)."""
     cancel_races_fill: bool = False
     """A cancel of an open order loses a race with its fill: the order is pushed ``Filled``
     twice, the second with ``cancelType: CancelByUser`` (reference §4.1)."""

@@ -204,10 +204,13 @@ class StreamServer:
         )
         connection.ws.transport.abort()
 
-    async def flushed(self) -> None:
-        """Wait until every stream connection has written what was queued for it."""
+    async def flushed(self, account: str | None = None) -> None:
+        """Wait until every stream connection (only ``account``'s private ones, if given) has
+        written what was queued for it."""
         for connection in list(self.connections.values()):
-            await connection.outbox.flushed.wait()
+            session = connection.session
+            if account is None or (session.stream == "private" and session.api_key == account):
+                await connection.outbox.flushed.wait()
 
     async def drop(self) -> None:
         """Abort every stream connection (no close frame) and wait until they are gone."""
