@@ -33,6 +33,7 @@ from ..market.market import Market
 from ..market.push import Ids, Push
 from ..orders import ORDER_ID, Action, OrderBook, Outcome
 from .config import AccountConfig
+from .executions import ExecutionLog
 from .messages import Item, envelope, execution_item, order_item, position_item
 from .resting import Resting
 from .state import OPEN, ZERO, LiveOrder, Position, pick
@@ -58,6 +59,8 @@ class Account:
         """The order records (``orders()`` shows them)."""
         self.funds = Wallet(config.wallet)
         self.positions: dict[tuple[str, str], Position] = {}
+        self.executions = ExecutionLog(config.executions_kept)
+        """Every fill, as its ``execution`` push item (``/v5/execution/list`` serves it)."""
         self.wants_pushes = True
         """Build push messages (the socket side clears it while nobody subscribes)."""
         self.race_next_cancel = False
@@ -281,7 +284,7 @@ class Account:
         now_ms: int,
         pushes: list[Push],
     ) -> None:
-        """Book the fills; push execution, execution.fast, order, position and wallet."""
+        """Book and log the fills; push execution, execution.fast, order, position, wallet."""
         listing = live.listing
         assert listing is not None
         category = live.category
@@ -309,23 +312,23 @@ class Account:
             live.cum_qty += qty
             live.cum_value += value
             live.cum_fee += fee
-            if self.wants_pushes:
-                full, fast = execution_item(
-                    live,
-                    price=price,
-                    qty=qty,
-                    value=value,
-                    fee=fee,
-                    fee_rate=rate_text,
-                    maker=maker,
-                    exec_id=self._ids.uuid(),
-                    seq=seq,
-                    pnl=pnl,
-                    closed=closed,
-                    now_ms=now_ms,
-                )
-                executions.append(full)
-                fasts.append(fast)
+            full, fast = execution_item(
+                live,
+                price=price,
+                qty=qty,
+                value=value,
+                fee=fee,
+                fee_rate=rate_text,
+                maker=maker,
+                exec_id=self._ids.uuid(),
+                seq=seq,
+                pnl=pnl,
+                closed=closed,
+                now_ms=now_ms,
+            )
+            self.executions.record(full, listing)
+            executions.append(full)
+            fasts.append(fast)
         if live.leaves <= 0:
             live.set_status("Filled")
             self.funds.unlock(live)

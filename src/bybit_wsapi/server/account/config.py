@@ -36,8 +36,12 @@ class AccountConfig:
     """Push ``New`` before the fills of an order that trades at once (UNCONFIRMED on Bybit)."""
     ack_first: bool = True
     """Whether the trade socket's ack goes before the private pushes of the same op."""
+    executions_kept: int = 100_000
+    """The most recent fills each account keeps for ``/v5/execution/list`` (Bybit: 2 years)."""
 
     def __post_init__(self) -> None:
+        if self.executions_kept < 1:
+            raise ValueError(f"executions_kept: at least 1, got {self.executions_kept}")
         for coin, amount in self.wallet.items():
             if not coin or Decimal(amount) < 0:
                 raise ValueError(f"wallet: {coin!r} needs a non-negative balance, got {amount!r}")

@@ -1,0 +1,289 @@
+"""The REST mock's queries over one account (pure): orders, executions, their pages.
+
+Bybit's rules (shared/bybit-rest-orders.md §4-§6, §10):
+
+- ``/v5/order/realtime``: open orders; with ``openOnly=1`` the most recent ``closed_buffer``
+  (500) closed orders per category; an id lookup sees both (``openOnly`` ignored). Linear needs
+  ``symbol``, ``baseCoin`` or ``settleCoin``. Newest first (``createdTime``), ``limit`` 1..50
+  (20).
+- ``/v5/order/history``: closed orders created in ``[startTime, endTime]`` (7 days at most, the
+  last 7 by default); ``Cancelled``/``Rejected``/``Deactivated`` only for 24 h, others 7 days,
+  older only if they filled. ``limit`` 1..50 (20).
+- ``/v5/execution/list``: fills in the same window, newest first (``execTime``), kept 2 years;
+  ``orderId``/``orderLinkId`` make every other filter (and the window) ignored; ``execType``,
+  ``symbol``, ``baseCoin``, ``settleCoin`` filter. ``limit`` 1..100 (50).
+- Key priority ``orderId > orderLinkId > symbol > baseCoin``; bad parameters: 10001.
+
+Mock choices: ``nextPageCursor`` is opaque and percent-encoded, ``""`` on the last page; it names
+the last row given (so rows created meanwhile neither repeat nor shift a page) and the query it
+belongs to: a cursor of another query (other filters, path or account) is refused with 10001.
+Accepted raw or encoded once more. Times are the market clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+from urllib.parse import quote, unquote
+
+from bybit_wsapi.retcodes import RetCode
+
+from .account import Account
+from .orders import OPEN, STATUS
+
+__all__ = ["EXECUTIONS", "HISTORY", "REALTIME", "RefusedError", "RestOptions", "query"]
+
+EXECUTIONS: Final = "/v5/execution/list"
+REALTIME: Final = "/v5/order/realtime"
+HISTORY: Final = "/v5/order/history"
+CATEGORIES: Final = ("linear", "inverse", "spot", "option")
+_DAY_MS: Final = 86_400_000
+_WEEK_MS: Final = 7 * _DAY_MS
+_SHORT_LIVED: Final = frozenset({"Cancelled", "Rejected", "Deactivated"})
+_LIMITS: Final = {REALTIME: (50, 20), HISTORY: (50, 20), EXECUTIONS: (100, 50)}
+"""Path -> (most rows a page may ask for, the default)."""
+_UNPAGED: Final = frozenset({"cursor", "limit"})
+_PLACEHOLDERS: Final[Mapping[str, object]] = {
+    "avgPrice": "",
+    "cumExecQty": "0",
+    "cumExecValue": "0",
+    "cumExecFee": "0",
+    "cancelType": "UNKNOWN",
+    "rejectReason": "EC_NoError",
+    "smpType": "None",
+    "cumFeeDetail": {},
+}
+
+Key = tuple[int, int]
+"""A row's place, newest first: (its time, its number among rows of that time)."""
+Row = tuple[Key, Mapping[str, object]]
+
+
+class RefusedError(Exception):
+    """A request Bybit refuses with ``retCode`` ``code``."""
+
+    def __init__(self, code: int, msg: str, headers: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(code, msg)
+        self.code, self.msg, self.headers = code, msg, headers
+
+
+@dataclass
+class RestOptions:
+    """The REST mock's switches (live: change them on ``LocalServer.rest.options``)."""
+
+    visibility_delay_ms: int = 0
+    """Orders and fills younger than this (market ms) are not seen yet."""
+    history_delay_ms: int = 0
+    """A closed order reaches ``/v5/order/history`` this long after it closed."""
+    closed_buffer: int = 500
+    """How many recently closed orders per category ``/v5/order/realtime`` keeps."""
+    rate_limit: int = 50
+    """Requests per second per key and path, then 10006."""
+    clock_skew_ms: int = 0
+    """How far the REST clock (``/v5/market/time``, the timestamp check) is off the wall."""
+
+
+def query(
+    account: Account, path: str, params: Mapping[str, str], now: int, options: RestOptions
+) -> dict[str, Any]:
+    """The ``result`` of ``path`` with ``params`` over ``account`` at market time ``now``."""
+    category = params.get("category", "")
+    if category not in CATEGORIES:
+        raise RefusedError(RetCode.PARAM_ERROR, f"category: one of {', '.join(CATEGORIES)}")
+    high, default = _LIMITS[path]
+    limit = params.get("limit", str(default))
+    if not (limit.isdigit() and 1 <= int(limit) <= high):
+        raise RefusedError(RetCode.PARAM_ERROR, f"limit: an integer in [1, {high}]")
+    coins = _coins_of(account)
+    if path == EXECUTIONS:
+        rows = _executions(account, category, params, now, options)
+    else:
+        orders = sorted(_orders(account, category, now, options), key=lambda r: r[0], reverse=True)
+        if path == REALTIME:
+            rows = _realtime(category, orders, params, options)
+        else:
+            rows = _history(orders, params, now, options)
+        rows = _matching(rows, params, coins)
+    return _page(rows, params, int(limit), f"{account.api_key} {path}")
+
+
+def _orders(account: Account, category: str, now: int, options: RestOptions) -> Iterable[Row]:
+    visible = now - options.visibility_delay_ms
+    for number, record in enumerate(account.orders()):
+        if (
+            record.get("category") == category
+            and (created := _ms(record, "createdTime")) <= visible
+        ):
+            yield (created, number), _wire(record)
+
+
+def _realtime(
+    category: str, orders: list[Row], params: Mapping[str, str], options: RestOptions
+) -> list[Row]:
+    if category == "linear" and not any(
+        params.get(k) for k in ("symbol", "baseCoin", "settleCoin")
+    ):
+        raise RefusedError(RetCode.PARAM_ERROR, "symbol, baseCoin or settleCoin is required")
+    closed = sorted(
+        (row for row in orders if row[1].get("orderStatus") not in OPEN),
+        key=lambda row: _ms(row[1], "updatedTime"),
+        reverse=True,
+    )[: options.closed_buffer]
+    if params.get("orderId") or params.get("orderLinkId"):
+        kept = {key for key, _ in closed}
+        return [r for r in orders if r[1].get("orderStatus") in OPEN or r[0] in kept]
+    if params.get("openOnly") == "1":
+        return sorted(closed, key=lambda row: row[0], reverse=True)
+    return [row for row in orders if row[1].get("orderStatus") in OPEN]
+
+
+def _history(
+    orders: list[Row], params: Mapping[str, str], now: int, options: RestOptions
+) -> list[Row]:
+    low, high = _window(params, now)
+
+    def kept(order: Mapping[str, object]) -> bool:
+        status, closed_ms = order.get("orderStatus"), _ms(order, "updatedTime")
+        if status in OPEN or closed_ms > now - options.history_delay_ms:
+            return False
+        age = now - closed_ms
+        filled = _filled(order)
+        if status in _SHORT_LIVED and not filled:
+            return age <= _DAY_MS
+        return age <= _WEEK_MS or filled
+
+    return [row for row in orders if kept(row[1]) and low <= row[0][0] <= high]
+
+
+def _executions(
+    account: Account, category: str, params: Mapping[str, str], now: int, options: RestOptions
+) -> list[Row]:
+    by_id = next(((k, params[k]) for k in ("orderId", "orderLinkId") if params.get(k)), None)
+    low, high = _window(params, now)
+    visible = now - options.visibility_delay_ms
+    base, settle = params.get("baseCoin", ""), params.get("settleCoin", "")
+    wanted = {k: params[k] for k in ("symbol", "execType") if params.get(k)}
+    rows: list[Row] = []
+    for logged in account.executions.newest_first(now):
+        item: Mapping[str, object] = logged.item
+        if item["category"] != category or logged.time_ms > visible:
+            continue
+        if by_id is not None:
+            if item[by_id[0]] != by_id[1]:
+                continue
+        elif not (
+            low <= logged.time_ms <= high
+            and all(item[k] == v for k, v in wanted.items())
+            and (not base or logged.base_coin == base)
+            and (not settle or logged.settle_coin == settle)
+        ):
+            continue
+        rows.append(((logged.time_ms, logged.number), {**item, "execFeeV2": ""}))
+    return rows
+
+
+def _window(params: Mapping[str, str], now: int) -> tuple[int, int]:
+    """``[startTime, endTime]``: the last 7 days by default, 7 days from or to the one given."""
+    start, end = params.get("startTime", ""), params.get("endTime", "")
+    if (start and not start.isdigit()) or (end and not end.isdigit()):
+        raise RefusedError(RetCode.PARAM_ERROR, "startTime and endTime: integers (ms)")
+    low = int(start) if start else (int(end) - _WEEK_MS if end else now - _WEEK_MS)
+    high = int(end) if end else (low + _WEEK_MS if start else now)
+    if high < low:
+        raise RefusedError(RetCode.PARAM_ERROR, "endTime must not be before startTime")
+    if high - low > _WEEK_MS:
+        raise RefusedError(RetCode.PARAM_ERROR, "endTime - startTime must be at most 7 days")
+    return low, high
+
+
+def _coins_of(account: Account) -> Callable[[str, str], tuple[str, str]]:
+    def coins(category: str, symbol: str) -> tuple[str, str]:
+        listing = account.market.listing(category, symbol)
+        if listing is None:
+            return "", ""
+        base, quote_coin = listing.instrument.base_coin, listing.instrument.quote_coin
+        settle = {"linear": quote_coin, "option": quote_coin, "inverse": base}.get(category, "")
+        return base, settle
+
+    return coins
+
+
+def _matching(
+    rows: list[Row], params: Mapping[str, str], coins: Callable[[str, str], tuple[str, str]]
+) -> list[Row]:
+    """Key priority orderId > orderLinkId > symbol > baseCoin (an id ignores the others)."""
+    for key in ("orderId", "orderLinkId"):
+        if params.get(key):
+            return [row for row in rows if row[1].get(key) == params[key]]
+    for key in ("symbol", "orderStatus"):
+        if params.get(key):
+            rows = [row for row in rows if row[1].get(key) == params[key]]
+    for index, key in enumerate(("baseCoin", "settleCoin")):
+        if params.get(key) and not params.get("symbol"):
+            rows = [
+                row
+                for row in rows
+                if coins(str(row[1].get("category")), str(row[1].get("symbol")))[index]
+                == params[key]
+            ]
+    return rows
+
+
+def _page(rows: list[Row], params: Mapping[str, str], limit: int, scope: str) -> dict[str, Any]:
+    """One page of ``rows``; ``scope`` (key and path) and the filters sign its cursor."""
+    filters = sorted(item for item in params.items() if item[0] not in _UNPAGED)
+    signature = hashlib.blake2s(repr((scope, filters)).encode(), digest_size=6).hexdigest()
+    start = 0
+    if cursor := params.get("cursor", ""):
+        after = _after(cursor, signature)
+        start = next((n for n, (key, _) in enumerate(rows) if key < after), len(rows))
+    page = rows[start : start + limit]
+    following = ""
+    if start + limit < len(rows):
+        (at, number), _ = page[-1]
+        following = quote(f"page_args={at}:{number}&query={signature}", safe="")
+    category = params["category"]
+    return {"category": category, "list": [row for _, row in page], "nextPageCursor": following}
+
+
+def _after(cursor: str, signature: str) -> Key:
+    """The key of the last row the cursor's page gave."""
+    for _ in range(3):  # sent back raw or encoded once more: both mean the same page
+        if "%" not in cursor:
+            break
+        cursor = unquote(cursor)
+    fields = dict(part.partition("=")[::2] for part in cursor.split("&"))
+    at, _, number = fields.get("page_args", "").partition(":")
+    if not (at.isdigit() and number.isdigit() and "query" in fields):
+        raise RefusedError(
+            RetCode.PARAM_ERROR, "cursor: not a nextPageCursor; leave it out for the first page"
+        )
+    if fields["query"] != signature:
+        raise RefusedError(
+            RetCode.PARAM_ERROR,
+            "cursor: the nextPageCursor of another query; send it with the same parameters as "
+            "the page that gave it (only limit may change), or leave it out to start over",
+        )
+    return int(at), int(number)
+
+
+def _wire(record: Mapping[str, object]) -> dict[str, object]:
+    """The account's order record as Bybit's order object (status under ``orderStatus``)."""
+    order = {**_PLACEHOLDERS, **record, "orderStatus": record.get(STATUS)}
+    order.pop(STATUS, None)
+    return order
+
+
+def _filled(order: Mapping[str, object]) -> bool:
+    try:
+        return Decimal(str(order.get("cumExecQty") or "0")) > 0
+    except InvalidOperation:
+        return False
+
+
+def _ms(order: Mapping[str, object], key: str) -> int:
+    value = order.get(key)
+    return int(value) if isinstance(value, str) and value.isdigit() else 0
