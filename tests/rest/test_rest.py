@@ -120,7 +120,7 @@ async def test_refusals_name_their_cause(server: LocalServer, rest: RestClient) 
         await rest.get_order_history(category="spot")
     assert limited.value.limits["rateLimit"] == 0
     server.rest.options.rate_limit = 50
-    rest.time_offset_ms = 2000  # a clock 2 s ahead
+    rest.set_time_offset_ms(2000)  # a clock 2 s ahead
     with pytest.raises(RestAPIError, match="10002") as late:
         await rest.get_open_orders(category="spot")
     assert "set_time_offset_ms" in str(late.value)

@@ -19,6 +19,7 @@ from bybit_wsapi_generated import WS_KEY_MAP, OrderParamsV5
 
 from ..errors import ConfigurationError, WSAPIError
 from ..rest.errors import RestAPIError, RestHTTPError
+from ..rest.pages import follow_pages
 from ..rest.types import ExecutionListResult, ExecutionQuery, OrderListResult, OrderQuery
 from ..retcodes import RetCode
 from .errors import OrderAbsentError
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL: Final = 2.0
 """Seconds between lookups (nautilus: about 5 s, 5 times; Bybit: order/history "may delay")."""
+_FILL_PAGES: Final = 10
+"""Pages of an order's fills read at most (100 each)."""
 _NOT_IN_VIEW: Final = frozenset({RetCode.ORDER_NOT_EXISTS, RetCode.SPOT_ORDER_NOT_EXISTS})
 
 
@@ -152,9 +155,10 @@ async def _lookup(rest: OrderQueries, query: dict[str, Any]) -> Mapping[str, Any
 
 async def _adopt_fills(tracker: OrderTracker, rest: OrderQueries, query: dict[str, Any]) -> None:
     key = "orderId" if "orderId" in query else "orderLinkId"
-    page = await rest.get_executions(category=query["category"], limit=100, **{key: query[key]})
-    for execution in page["list"]:
-        tracker.adopt_fill(execution)
+    wanted = {"category": query["category"], "limit": 100, key: query[key]}
+    async for page in follow_pages(rest.get_executions, wanted, max_pages=_FILL_PAGES):
+        for execution in page["list"]:
+            tracker.adopt_fill(execution)
 
 
 async def resend_if_proven_absent(

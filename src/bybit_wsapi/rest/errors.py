@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import BybitWSError, hint
+from ..retcodes import RetCode
 
-__all__ = ["RestAPIError", "RestHTTPError"]
+__all__ = ["RestAPIError", "RestHTTPError", "RestPagesLeftError"]
 
 
 class RestAPIError(BybitWSError):
@@ -20,6 +21,8 @@ class RestAPIError(BybitWSError):
         ret_msg: str,
         response: Mapping[str, Any],
         limits: Mapping[str, int] | None = None,
+        *,
+        clock_advice: str | None = None,
     ) -> None:
         self.path = path
         self.ret_code = ret_code
@@ -28,7 +31,11 @@ class RestAPIError(BybitWSError):
         self.limits = dict(limits or {})
         """The ``X-Bapi-Limit*`` headers as ``rateLimit``, ``rateLimitRemaining``,
         ``rateLimitResetMs`` (and ``serverTimeMs``), when the reply carried them."""
-        self.hint = hint(ret_code, ret_msg, self.limits)
+        expired = ret_code == RetCode.REQUEST_EXPIRED
+        self.hint = hint(ret_code, "" if expired else ret_msg, self.limits)
+        """The likely cause and its fix (10002: what to call on this ``RestClient``)."""
+        if expired and clock_advice and self.hint:
+            self.hint = f"{self.hint} {clock_advice}"
         text = f"GET {path} failed: retCode={ret_code} {ret_msg!r}"
         super().__init__(text if self.hint is None else f"{text}. {self.hint}")
 
@@ -43,4 +50,16 @@ class RestHTTPError(BybitWSError):
         super().__init__(
             f"GET {path}: {shown}: {text[:200]} (reads are safe to retry; 403 from the IP limit "
             "needs a pause of minutes)"
+        )
+
+
+class RestPagesLeftError(BybitWSError):
+    """A page walk stopped at ``max_pages`` with pages left; ``cursor`` continues it."""
+
+    def __init__(self, what: str, pages: int, cursor: str) -> None:
+        self.pages = pages
+        self.cursor = cursor
+        super().__init__(
+            f"{what}: stopped after max_pages={pages} pages with more left. Narrow the query "
+            "(symbol, startTime/endTime), raise max_pages, or pass cursor=e.cursor to go on"
         )
