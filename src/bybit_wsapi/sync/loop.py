@@ -1,13 +1,15 @@
 """The event loop a sync client runs its async client on: one daemon thread, one loop.
 
 A call crosses into the loop with ``loop.call_soon_threadsafe`` of a plain callback that starts
-it as a task there; the task's done-callback releases a one-shot lock the calling thread blocks
-on. (``asyncio.run_coroutine_threadsafe`` and its ``concurrent.futures.Future`` cost a
-coroutine, a future chain and a condition variable more per call, measured slower; anyio's
-``BlockingPortal`` was no faster and waits for each task to be spawned first.) A lock orders
-every submission before the final ``close``, so nothing is ever scheduled on a loop that will
-not run it. Each call's waiter exists before it is scheduled: a Ctrl-C landing before the call
-started cancels it all the same (it never starts).
+it there as a task; the task stores its outcome and hands a one-shot lock, which the calling
+thread blocks on, to the loop's selector, which releases it just before the loop next sleeps:
+the caller wakes while the loop thread is blocked in ``epoll``, not holding the GIL it needs.
+(``asyncio.run_coroutine_threadsafe`` and its ``concurrent.futures.Future`` cost a coroutine, a
+future chain and a condition variable more per call, measured slower; anyio's ``BlockingPortal``
+was no faster and waits for each task to be spawned first.) A lock orders every submission
+before the final ``close``, so nothing is ever scheduled on a loop that will not run it. Each
+call's waiter exists before it is scheduled: a Ctrl-C landing before the call started cancels
+it all the same (it never starts).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import asyncio
 import concurrent.futures
 import itertools
 import logging
+import selectors
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
@@ -33,7 +36,28 @@ CLOSE_TIMEOUT = 5.0
 thread is left to finish on its own (the async close is itself bounded)."""
 _LEFTOVER_TIMEOUT = 1.0
 """Seconds the stopping loop gives calls still settling (the close already failed them)."""
+_MALLOC_WARMUP = 1 << 20
+"""Bytes allocated and freed once on a new loop thread (see :meth:`LoopThread._main`)."""
 _numbers = itertools.count(1)
+
+
+class _SettlingSelector(selectors.DefaultSelector):
+    """The loop's selector: releases the waiters of settled calls just before each poll."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.settled: list[_thread.LockType] = []
+        """Locks of calls settled since the last poll (touched only on the loop thread)."""
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        self.release()
+        events: list[tuple[selectors.SelectorKey, int]] = super().select(timeout)
+        return events
+
+    def release(self) -> None:
+        settled = self.settled
+        while settled:
+            settled.pop().release()
 
 
 class LoopThread:
@@ -43,6 +67,7 @@ class LoopThread:
         self.name = f"bybit-wsapi-loop-{next(_numbers)}"
         self._lock = threading.Lock()
         self._closed = False
+        self._selector = _SettlingSelector()
         started: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = Future()
         self._thread = threading.Thread(
             target=self._main, args=(started,), name=self.name, daemon=True
@@ -68,12 +93,12 @@ class LoopThread:
                 "a blocking bybit_wsapi.sync call was made on the client's own event-loop thread, "
                 "where it would wait forever: call it from another thread"
             )
-        waiter: _Waiter[T] = _Waiter()
+        waiter: _Waiter[T] = _Waiter(start, self._selector.settled)
         try:
             with self._lock:
                 if self._closed:
                     raise closed()
-                self._loop.call_soon_threadsafe(waiter.start, start)
+                self._loop.call_soon_threadsafe(waiter.start)
             return waiter.result()
         except KeyboardInterrupt:
             waiter.cancelled = True
@@ -114,8 +139,18 @@ class LoopThread:
             self._stop.set()
 
     def _main(self, started: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]]) -> None:
-        with asyncio.Runner() as runner:
-            runner.run(self._serve(started))
+        # glibc serves an allocation over its mmap threshold (128 KiB until a larger freed block
+        # raises it) from mmap in a thread other than the main one; asyncio reads a socket into
+        # 256 KiB, so each reply cost an mmap, an mremap and an munmap (a TLB shootdown across
+        # cores): about 10% of a call's CPU. Freeing one larger block raises the threshold.
+        warmup = bytearray(_MALLOC_WARMUP)
+        del warmup
+        selector = self._selector
+        try:
+            with asyncio.Runner(loop_factory=lambda: asyncio.SelectorEventLoop(selector)) as runner:
+                runner.run(self._serve(started))
+        finally:
+            selector.release()  # calls settled in the loop's last turn
 
     async def _serve(
         self, started: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]]
@@ -130,42 +165,51 @@ class LoopThread:
 
 
 class _Waiter(Generic[T]):
-    """One call: started on the loop, settled by its task, waited for on a one-shot lock."""
+    """One call: started on the loop as a task that stores its outcome, waited for on a lock."""
 
-    __slots__ = ("_done", "_error", "cancelled", "task")
+    __slots__ = ("_done", "_error", "_settled", "_start", "_value", "cancelled", "task")
+    _value: T
 
-    def __init__(self) -> None:
+    def __init__(self, start: Callable[[], Awaitable[T]], settled: list[_thread.LockType]) -> None:
         self.cancelled = False
-        self.task: asyncio.Future[T] | None = None
+        self.task: asyncio.Task[None] | None = None
+        self._start = start
+        self._settled = settled
         self._error: BaseException | None = None
         self._done = _thread.allocate_lock()
         self._done.acquire()
 
-    def start(self, start: Callable[[], Awaitable[T]]) -> None:
-        """On the loop: start the call (unless cancelled already); settle when it ends."""
+    def start(self) -> None:
+        """On the loop: start the call as a task (unless cancelled already)."""
+        if self.cancelled:
+            self._error = concurrent.futures.CancelledError()
+            self._done.release()
+            return
         try:
-            if self.cancelled:
-                raise concurrent.futures.CancelledError
-            self.task = asyncio.ensure_future(start())
+            self.task = asyncio.get_running_loop().create_task(self._run())
         except BaseException as error:  # handed to the waiting thread
             self._error = error
             self._done.release()
-            return
-        self.task.add_done_callback(self._settled)
 
-    def _settled(self, _task: object) -> None:
-        self._done.release()
+    async def _run(self) -> None:
+        try:
+            self._value = await self._start()
+        except asyncio.CancelledError:
+            self._error = concurrent.futures.CancelledError()
+        except Exception as error:  # handed to the waiting thread
+            self._error = error
+        except BaseException:  # GeneratorExit: the loop is going away, this call unsettled
+            self._error = concurrent.futures.CancelledError()
+            self._done.release()
+            raise
+        self._settled.append(self._done)  # released just before the loop next polls
 
     def result(self) -> T:
         """Block until settled (Ctrl-C interrupts); the call's result, or raise its error."""
         self._done.acquire()
-        task = self.task
-        if task is None:
-            assert self._error is not None
+        if self._error is not None:
             raise self._error
-        if task.cancelled():
-            raise concurrent.futures.CancelledError
-        return task.result()
+        return self._value
 
     def cancel_task(self) -> None:
         if self.task is not None:
