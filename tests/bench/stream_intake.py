@@ -1,225 +1,201 @@
-"""The stream intake figure of ``make bench``, side by side: push messages per second one client
-takes in and hands to its consumer, ours against pybit's ``WebSocket`` and the Node SDK's
-``WebsocketClient``, on the same local server in the same run.
+"""The stream intake figure of ``make bench``, side by side: ``orderbook.50`` deltas per second one
+client takes in and hands to its consumer, ours against pybit's ``WebSocket`` and the Node SDK's
+``WebsocketClient``, fed by one source that outpaces them all.
 
-The server runs in its own process (``bybit-wsapi serve --stream-burst N``): once per
-``INTERVAL_MS`` it pushes ``BURST`` ``orderbook.50.BTCUSDT`` deltas on every subscribed book,
-more than one client can take. Each client runs in a fresh process, alone, the clients taking
-turns over ``ROUNDS`` rounds; it subscribes without keys and counts the messages its consumer got
-during ``SECONDS`` after the snapshot (ours: ``async for`` over ``stream_orderbook``, which keeps
-the book; pybit: its ``orderbook_stream`` callback, which merges the book too; Node: the
-``update`` event, no book). Median messages per second over rounds, with the range.
+The source (``stream_source``, its own process) replays the local server's market frames as fast
+as the client reads them. Each client runs in a fresh process (``stream_clients``,
+``node_stream.cjs``), alone, the clients taking turns over ``ROUNDS`` rounds: it counts for
+``SECONDS`` (after a warm-up) the messages its consumer got, and every message's ``u`` must be the
+previous one plus 1, so a dropped or conflated message fails the run. The first "client" is not
+one: a raw socket that only counts bytes, i.e. what the source offers. After every run the source
+reports what it wrote and the CPU it spent, so its own ceiling (messages per CPU second of its
+core) stands beside each figure. Median over rounds, with the range.
 
-``python -m tests.bench.stream_intake [--quick]`` prints this figure alone.
+``python -m tests.bench.stream_intake [--quick] [--no-node] [--json PATH]`` prints this figure.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
+import queue
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
-import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Final
 
-from .config import NODE_CACHE, ROOT
+from .config import HERE, NODE_CACHE, ROOT
 
-BURST: Final = 5000
-INTERVAL_MS: Final = 100
 SECONDS: Final = 4.0
 ROUNDS: Final = 3
-PEERS: Final = {"ours": "bybit-wsapi WebsocketClient", "pybit": "pybit 5.17 WebSocket"}
-PEERS_NODE: Final = {"node": "bybit-api 4.7.7 WebsocketClient (Node)"}
-
-NODE_SCRIPT: Final = r"""
-const spec = JSON.parse(process.argv[1]);
-const { WebsocketClient } = require(require('path').join(spec.node_modules, 'bybit-api'));
-const silent = { trace() {}, info() {}, error() {} };
-const ws = new WebsocketClient({ wsUrl: `${spec.base}/v5/public/linear` }, silent);
-let count = 0, start = null;
-ws.on('update', (event) => {
-  if (event.type === 'snapshot') { start = process.hrtime.bigint(); return; }
-  if (start === null) return;
-  count += 1;
-  const s = Number(process.hrtime.bigint() - start) / 1e9;
-  if (s >= spec.seconds) {
-    process.stdout.write(JSON.stringify({ messages: count, seconds: s }) + '\n');
-    process.exit(0);
-  }
-});
-ws.subscribeV5(['orderbook.50.BTCUSDT'], 'linear');
-setTimeout(() => process.exit(2), spec.seconds * 1000 + 20000);
-"""
+WARMUP: Final = 0.5
+CLIENTS: Final = {
+    "null": "source alone (raw socket, counts bytes)",
+    "ours_update": "ours: subscribe_v5 + on('update')",
+    "ours_stream": "ours: stream_orderbook async for",
+    "ours_book": "ours: order_book (keeps the book)",
+    "pybit": "pybit 5.17 WebSocket.orderbook_stream",
+    "node": "Node bybit-api 4.7.7 WebsocketClient",
+}
 
 
-async def _ours(base: str, seconds: float) -> dict[str, float]:
-    from bybit_wsapi import WebsocketClient
+class Source:
+    """The push source process, and the line it writes after each connection."""
 
-    ws = WebsocketClient(base_url=base, stream_buffer_size=100_000)
-    count = 0
-    try:
-        async with ws.stream_orderbook("linear", "BTCUSDT", 50) as sub:
-            stream = aiter(sub)
-            await anext(stream)  # the snapshot
-            start = time.perf_counter()
-            while (elapsed := time.perf_counter() - start) < seconds:
-                await anext(stream)
-                count += 1
-    finally:
-        await ws.close()
-    return {"messages": count, "seconds": elapsed}
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.bench.stream_source"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        base, frame = self.process.stdout.readline().split()
+        self.base, self.frame_bytes = base, float(frame)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
 
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
 
-def _pybit(base: str, seconds: float) -> dict[str, float]:
-    from pybit import _websocket_stream, unified_trading
-
-    manager = _websocket_stream._V5WebSocketManager
-    subscribe = manager.subscribe
-
-    def registered_first(self: Any, *args: Any, **kwargs: Any) -> None:
-        # pybit registers its callback after sending: on loopback the reply comes first
-        # (tests/server/test_interop.py); hold the frame until it has registered.
-        held: list[str] = []
-        send, self.ws.send = self.ws.send, held.append
+    def connection(self) -> dict[str, Any] | None:
+        """What the source wrote to the last connection (it reports when one closes)."""
         try:
-            subscribe(self, *args, **kwargs)
-        finally:
-            self.ws.send = send
-        for frame in held:
-            send(frame)
+            report: dict[str, Any] = json.loads(self.lines.get(timeout=5))
+        except queue.Empty:
+            return None
+        while not self.lines.empty():
+            report = json.loads(self.lines.get_nowait())
+        return report
 
-    manager.subscribe = registered_first
-    unified_trading.PUBLIC_WSS = base + "/v5/public/{CHANNEL_TYPE}"
-    done = threading.Event()
-    box: dict[str, float] = {"count": 0}
-
-    def on_book(message: dict[str, Any]) -> None:
-        if "start" not in box:
-            box["start"] = time.perf_counter()
-            return
-        box["count"] += 1
-        box["elapsed"] = time.perf_counter() - box["start"]
-        if box["elapsed"] >= seconds:
-            done.set()
-
-    client = unified_trading.WebSocket(testnet=False, channel_type="linear")
-    try:
-        client.orderbook_stream(50, "BTCUSDT", on_book)
-        if not done.wait(seconds + 20):
-            raise SystemExit("pybit: no full window of book messages")
-    finally:
-        client.exit()
-    return {"messages": box["count"], "seconds": box["elapsed"]}
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
-def _one(client: str, base: str, seconds: float, node: str | None) -> dict[str, Any]:
-    """One client in a fresh process: its counts, or ``{"error": ...}``."""
+def _one(client: str, source: Source, seconds: float, node: str | None) -> dict[str, Any]:
+    """One client in a fresh process: its counts (and the source's), or ``{"error": ...}``."""
+    spec: dict[str, Any] = {"base": source.base, "seconds": seconds, "warmup": WARMUP}
     if client == "node":
         if node is not None:
             return {"error": node}
-        spec = {"node_modules": str(NODE_CACHE / "node_modules"), "base": base, "seconds": seconds}
-        command = ["node", "-e", NODE_SCRIPT, json.dumps(spec)]
+        spec["node_modules"] = str(NODE_CACHE / "node_modules")
+        command = ["node", str(HERE / "node_stream.cjs"), json.dumps(spec)]
     else:
-        spec = {"client": client, "base": base, "seconds": seconds}
-        command = [sys.executable, "-m", "tests.bench.stream_intake", "--run", json.dumps(spec)]
+        command = [
+            sys.executable,
+            "-m",
+            "tests.bench.stream_clients",
+            json.dumps(spec | {"client": client}),
+        ]
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
     )
+    fed = source.connection()
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         return {"error": (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]}
     result: dict[str, Any] = json.loads(lines[-1])
+    if client == "null":
+        result["messages"] = result.pop("bytes") / source.frame_bytes
     result["rate"] = result["messages"] / result["seconds"]
+    result["client_cpu"] = result["cpu"] / result["seconds"]
+    result["client_wait"] = result["wait"] / result["seconds"]
+    result["per_cpu_s"] = result["messages"] / result["cpu"] if result["cpu"] else float("nan")
+    if fed is not None and fed["frames"]:
+        result["source_ceiling"] = fed["frames"] / fed["cpu"]
+        result["source_cpu"] = fed["cpu"] / fed["seconds"]
+    if result.get("gaps"):
+        result["error"] = f"{result['gaps']} gaps in u: messages lost"
     return result
 
 
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
 def measure(quick: bool = False, node: str | None = None) -> dict[str, Any]:
-    """Every client, ``ROUNDS`` rounds taking turns, against one server process."""
-    clients = [*PEERS, *PEERS_NODE]
+    """Every client, ``ROUNDS`` rounds taking turns, against one source process."""
     seconds, rounds = (1.5, 2) if quick else (SECONDS, ROUNDS)
-    flags = ("--stream-burst", str(BURST), "--stream-fault-interval-ms", str(INTERVAL_MS))
-    serve = [sys.executable, "-m", "bybit_wsapi", "serve", "--no-rate-limit", "--port", "0"]
-    runs: dict[str, list[dict[str, Any]]] = {client: [] for client in clients}
-    with tempfile.TemporaryFile("w") as log:
-        server = subprocess.Popen(
-            [*serve, "--log-level", "WARNING", *flags],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            base = server.stdout.readline().strip().removesuffix("/v5/trade")
-            for _ in range(rounds):
-                for client in clients:
-                    runs[client].append(_one(client, base, seconds, node))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    out: dict[str, Any] = {"burst": BURST, "interval_ms": INTERVAL_MS, "seconds": seconds}
+    runs: dict[str, list[dict[str, Any]]] = {client: [] for client in CLIENTS}
+    source = Source()
+    try:
+        for _ in range(rounds):
+            for client in CLIENTS:
+                runs[client].append(_one(client, source, seconds, node))
+    finally:
+        source.stop()
+    out: dict[str, Any] = {"seconds": seconds, "frame_bytes": source.frame_bytes, "runs": runs}
     for client, results in runs.items():
-        rates = [r["rate"] for r in results if "rate" in r]
         errors = [r["error"] for r in results if "error" in r]
-        out[client] = (
-            {"rates": rates, "median": statistics.median(rates), "min": min(rates)}
-            | {"max": max(rates)}
-            if rates and not errors
-            else {"error": (errors or ["no result"])[0]}
-        )
+        if errors or not results:
+            out[client] = {"error": (errors or ["no result"])[0]}
+            continue
+        out[client] = {
+            key: _spread([r[key] for r in results if key in r])
+            for key in (
+                "rate",
+                "per_cpu_s",
+                "client_cpu",
+                "client_wait",
+                "source_ceiling",
+                "source_cpu",
+            )
+            if any(key in r for r in results)
+        } | {"rates": [r["rate"] for r in results]}
     return out
 
 
 def report(result: dict[str, Any]) -> list[str]:
-    offered = result["burst"] * 1000 / result["interval_ms"]
     lines = [
-        f"Stream intake, side by side: orderbook.50 deltas, server offers {offered:,.0f} msg/s "
-        f"({result['burst']} every {result['interval_ms']} ms, own process), "
-        f"{result['seconds']:g} s windows, fresh process per run",
+        f"Stream intake: orderbook.50 deltas (~{result['frame_bytes']:.0f} B) handed to the "
+        f"consumer, every u checked, {result['seconds']:g} s windows, fresh process per run; "
+        "the source in its own process writes as fast as the client reads",
+        f"  {'':<40} {'msg/s, median (range)':>25} {'msg per client CPU-s':>27}  client CPU"
+        "  CPU wait  source CPU, msg per source CPU-s",
     ]
-    ours = result.get("ours", {}).get("median")
-    for client, label in (PEERS | PEERS_NODE).items():
+
+    def spread(figure: dict[str, float]) -> str:
+        return f"{figure['median']:,.0f} ({figure['min']:,.0f}-{figure['max']:,.0f})"
+
+    for client, label in CLIENTS.items():
         r = result[client]
         if "error" in r:
             lines.append(f"  {label:<40} {r['error']}")
             continue
-        ratio = f"  ours x{ours / r['median']:.2f}" if ours and client != "ours" else ""
+        source = (
+            f"{r['source_cpu']['median']:.0%}, {r['source_ceiling']['median']:,.0f}"
+            if "source_cpu" in r
+            else "-"
+        )
         lines.append(
-            f"  {label:<40} {r['median']:>9,.0f} msg/s median of {len(r['rates'])} "
-            f"(range {r['min']:,.0f}-{r['max']:,.0f}){ratio}"
+            f"  {label:<40} {spread(r['rate']):>25} {spread(r['per_cpu_s']):>27}"
+            f"  {r['client_cpu']['median']:>10.0%}  {r['client_wait']['median']:>9.0%}  {source}"
         )
     return lines
-
-
-def _run(spec: dict[str, Any]) -> None:
-    if spec["client"] == "ours":
-        result = asyncio.run(_ours(spec["base"], spec["seconds"]))
-    else:
-        result = _pybit(spec["base"], spec["seconds"])
-    print(json.dumps(result))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-node", action="store_true")
-    parser.add_argument("--run", help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
-    if args.run:
-        _run(json.loads(args.run))
-        return
     from .__main__ import node_sdk
 
     node = "skipped: --no-node" if args.no_node else node_sdk()
     print(f"(load: {os.getloadavg()[0]:.2f})", file=sys.stderr)
-    for line in report(measure(args.quick, node)):
+    result = measure(args.quick, node)
+    for line in report(result):
         print(line)
+    if args.json is not None:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":
