@@ -5,10 +5,11 @@ Three parts, each with one job:
 - :class:`~.trade.TradeProtocol` (sans-I/O) holds every request and decides what each reply,
   timeout or loss becomes; it settles the callers' futures synchronously as replies arrive;
 - :class:`~.line.RequestLine` moves requests into it and frames onto the session;
-- :class:`~.supervisor.Supervisor` opens, authenticates, pings and replaces sessions.
+- :class:`~.supervisor.Supervisor` opens, authenticates, pings and replaces sessions, as it does
+  for the stream sockets; :class:`TradeDialect` is the trade socket's part in it.
 
-This class binds them to one event loop at a time (:meth:`TradeConnection._bind`) and runs
-``connect`` and ``close``.
+:class:`TradeConnection` binds them to one event loop at a time (:meth:`TradeConnection._bind`)
+and runs ``connect`` and ``close``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Coroutine, Mapping
 from typing import Any
 
-from .errors import BybitWSError, WSConnectionError
+from .errors import AuthenticationError, BybitWSError, WSConnectionError
 from .events import EventEmitter
 from .line import RequestLine
 from .options import ConnectionOptions
@@ -27,12 +28,45 @@ from .retry import ConnectionBudget
 from .session import Limits, Phase, Signal
 from .supervisor import Supervisor
 from .trade import TradeProtocol
+from .transport import WireSession
 
-__all__ = ["TradeConnection"]
+__all__ = ["TradeConnection", "TradeDialect"]
 
 logger = logging.getLogger(__name__)
 
 _CLOSED = "the client was closed"
+
+
+class TradeDialect:
+    """The trade socket's :class:`~.dialect.Dialect`: it authenticates, and writes requests."""
+
+    authenticates = True
+
+    def __init__(self, protocol: TradeProtocol, line: RequestLine, events: EventEmitter) -> None:
+        self.protocol = protocol
+        self.line = line
+        self.events = events
+
+    def session_ready(self, session: WireSession) -> Coroutine[Any, Any, None]:
+        self.line.live = session
+        return self.line.write(session)
+
+    def session_ended(self) -> None:
+        self.line.live = None
+
+    def waiting(self) -> bool:
+        return any(not request.settled for request in self.protocol.table.queue)
+
+    def give_up(self, error: Exception) -> None:
+        protocol = self.protocol
+        if isinstance(error, AuthenticationError):  # one event for all: it names no request
+            protocol.fail_queued(
+                lambda _r: AuthenticationError(error.ret_code, error.ret_msg, error.response),
+                emit=False,
+            )
+            self.events.emit("exception", error)
+        else:
+            protocol.fail_queued(lambda r: protocol.not_sent(r, str(error)))
 
 
 class TradeConnection:
@@ -119,17 +153,7 @@ class TradeConnection:
             return
         self._closed = supervisor.closed = True
         self.protocol.close(_CLOSED)
-        supervisor.settle_ready(WSConnectionError(_CLOSED))
-        task = supervisor.task
-        if task is not None:
-            if line.live is not None:
-                supervisor.finish("closed", _CLOSED)
-                try:
-                    async with asyncio.timeout(self.options.connect_timeout):
-                        await asyncio.shield(task)
-                except TimeoutError:
-                    pass
-            await supervisor.stop()
+        await supervisor.close(_CLOSED)
         self.protocol.connection_lost(_CLOSED)
         line.stop()
         await self.events.aclose()
@@ -169,8 +193,7 @@ class TradeConnection:
         line = RequestLine(self.protocol, loop, self._broken)
         supervisor = Supervisor(
             self.options,
-            protocol=self.protocol,
-            line=line,
+            dialect=TradeDialect(self.protocol, line, self.events),
             events=self.events,
             budget=self._budget,
             loop=loop,

@@ -1,10 +1,15 @@
-"""The generic, sans-I/O half of a client connection: auth state, heartbeat state, the request
-table, and what every timeout, loss or refusal becomes (the python-websockets pattern).
+"""The generic, sans-I/O half of a client connection (the python-websockets pattern).
 
-The code that owns the socket feeds :class:`ClientProtocol` the text it receives and the time,
-writes the frames it hands back, and calls :meth:`~ClientProtocol.connection_lost` when the
-socket goes. A *dialect* subclass (``trade.TradeProtocol``; the streams' later) decides what a
-received frame means and how a request is framed. No I/O and no clock reads here.
+- :class:`SessionState`, what every socket kind has: the auth exchange's state, the heartbeat's,
+  and whether a session ever opened. The supervisor (``supervisor.py``) feeds it received text
+  with the time, writes the frames it hands back, and calls
+  :meth:`~SessionState.connection_lost` when the socket goes. Stream sockets build on it
+  (``streams/protocol.py``).
+- :class:`ClientProtocol`, a session that carries requests: the request table, and what every
+  timeout, loss or refusal becomes. A *dialect* subclass (``trade.TradeProtocol``) decides what a
+  received frame means and how a request is framed.
+
+No I/O and no clock reads here.
 """
 
 from __future__ import annotations
@@ -27,7 +32,15 @@ from .protocol import ReqIdGenerator
 from .requests import Request, RequestTable, Waiter
 from .retcodes import RETRYABLE_AUTH_CODES, RetCode
 
-__all__ = ["AuthOutcome", "ClientProtocol", "EventSink", "Limits", "Phase", "Signal"]
+__all__ = [
+    "AuthOutcome",
+    "ClientProtocol",
+    "EventSink",
+    "Limits",
+    "Phase",
+    "SessionState",
+    "Signal",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -73,22 +86,15 @@ class AuthOutcome(enum.Enum):
     FATAL = "fatal"
 
 
-class ClientProtocol:
-    """One client's connection state, whichever socket it currently rides on."""
+class SessionState:
+    """One socket's session state across its reconnects: auth, heartbeat, ever opened."""
 
     ws_key: str
-    frame_overhead = 0
-    """Bytes a request's frame takes around its parameters (a dialect sets it)."""
 
-    def __init__(
-        self, ws_key: str, limits: Limits, events: EventSink, signal: Callable[[Signal, str], None]
-    ) -> None:
+    def __init__(self, ws_key: str, recv_window_ms: int) -> None:
         self.ws_key = ws_key
-        self.limits = limits
-        self.events = events
-        self.signal = signal
+        self.recv_window_ms = recv_window_ms
         self.phase = Phase.DOWN
-        self.table = RequestTable()
         self.time_offset_ms = 0
         self.last_rx = 0.0
         self.pinged_at: float | None = None
@@ -96,17 +102,9 @@ class ClientProtocol:
         """Why the last auth failed (``AuthenticationError``), for what waits on it."""
         self._auth_waiter: Waiter | None = None
         self.ever_open = False
-        """Whether a connection was ever authenticated (else retrying is still a first connect)."""
+        """Whether a session was ever ready (else retrying is still a first connect)."""
         self.answered = False
-        """Whether the current connection answered a request (it proved healthy)."""
-        self.req_ids = ReqIdGenerator()
-
-    # -- lifecycle -------------------------------------------------------------------------------
-
-    @property
-    def writable(self) -> bool:
-        """Whether queued requests may be written now."""
-        return self.phase is Phase.OPEN
+        """Whether the current session answered something (it proved healthy)."""
 
     def connection_made(self, now: float) -> None:
         """A socket is up (not yet authenticated)."""
@@ -118,25 +116,99 @@ class ClientProtocol:
 
     def auth_expires(self, wall_ms: int) -> int:
         """``expires`` of the auth frame for the wall clock ``wall_ms``."""
-        return wall_ms + self.time_offset_ms + self.limits.recv_window_ms
+        return wall_ms + self.time_offset_ms + self.recv_window_ms
 
     def auth_sent(self, waiter: Waiter) -> None:
         """The auth frame left; ``waiter`` gets an :class:`AuthOutcome` with the reply."""
         self._auth_waiter = waiter
 
-    def authenticated(self, code: int | None, msg: str, frame: Mapping[str, Any]) -> None:
-        """The auth reply: settle the auth waiter with what it means."""
+    def auth_replied(self, outcome: AuthOutcome, error: BaseException | None) -> None:
+        """Settle the auth waiter with ``outcome`` (``error``: why it failed)."""
         waiter, self._auth_waiter = self._auth_waiter, None
         if waiter is None or waiter.done():
-            logger.warning("unexpected auth reply: retCode=%s", code)
+            logger.warning("%s: unexpected auth reply (%s)", self.ws_key, error or "success")
             return
-        if code in (RetCode.OK, RetCode.REPEAT_AUTH):
+        if outcome is AuthOutcome.OK:
             self.phase = Phase.OPEN
-            waiter.set_result(AuthOutcome.OK)
+        else:
+            self.auth_error = error
+        waiter.set_result(outcome)
+
+    def opened(self) -> None:
+        """The session is ready (authenticated, if it authenticates): things may be written."""
+        self.phase = Phase.OPEN
+        self.ever_open = True
+
+    def connection_lost(self, reason: str) -> object:
+        """The socket is gone (or going): a pending auth fails with ``reason``."""
+        if self.phase is not Phase.CLOSED:
+            self.phase = Phase.DOWN
+        waiter, self._auth_waiter = self._auth_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(ConnectionError(reason))
+            waiter.exception()
+        return None
+
+    def awaiting_replies(self) -> bool:
+        """Whether replies are due on this session (a drain waits for them)."""
+        return False
+
+    # -- heartbeat -------------------------------------------------------------------------------
+
+    def pinged(self, now: float) -> None:
+        self.pinged_at = now
+
+    def pong_overdue(self) -> bool:
+        """Whether nothing arrived since the last ping (any frame counts as alive)."""
+        return self.pinged_at is not None and self.last_rx < self.pinged_at
+
+    # -- what a dialect provides -----------------------------------------------------------------
+
+    def receive(self, text: str, now: float) -> None:
+        """One complete received message (sets ``last_rx``). Must not raise."""
+        raise NotImplementedError
+
+    def ping_frame(self) -> str:
+        raise NotImplementedError
+
+    def auth_frame(self, api_key: str, expires_ms: int, signature: str) -> str:
+        """The auth frame around its signature (of ``auth_payload(expires_ms)``)."""
+        raise NotImplementedError
+
+
+class ClientProtocol(SessionState):
+    """One client's request-carrying connection state, whichever socket it currently rides on."""
+
+    frame_overhead = 0
+    """Bytes a request's frame takes around its parameters (a dialect sets it)."""
+
+    def __init__(
+        self, ws_key: str, limits: Limits, events: EventSink, signal: Callable[[Signal, str], None]
+    ) -> None:
+        super().__init__(ws_key, limits.recv_window_ms)
+        self.limits = limits
+        self.events = events
+        self.signal = signal
+        self.table = RequestTable()
+        self.req_ids = ReqIdGenerator()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    @property
+    def writable(self) -> bool:
+        """Whether queued requests may be written now."""
+        return self.phase is Phase.OPEN
+
+    def authenticated(self, code: int | None, msg: str, frame: Mapping[str, Any]) -> None:
+        """The auth reply: settle the auth waiter with what it means."""
+        if code in (RetCode.OK, RetCode.REPEAT_AUTH):
+            self.auth_replied(AuthOutcome.OK, None)
             return
-        self.auth_error = AuthenticationError(code, msg, dict(frame))
         retry = code in RETRYABLE_AUTH_CODES
-        waiter.set_result(AuthOutcome.RETRY if retry else AuthOutcome.FATAL)
+        self.auth_replied(
+            AuthOutcome.RETRY if retry else AuthOutcome.FATAL,
+            AuthenticationError(code, msg, dict(frame)),
+        )
 
     def connection_lost(self, reason: str) -> list[RequestError]:
         """The socket is gone (or going): every in-flight request fails now, outcome unknown.
@@ -144,12 +216,7 @@ class ClientProtocol:
         Queued requests stay queued for the next connection. Returns the failures (each also
         emitted on ``exception``).
         """
-        if self.phase is not Phase.CLOSED:
-            self.phase = Phase.DOWN
-        waiter, self._auth_waiter = self._auth_waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_exception(ConnectionError(reason))
-            waiter.exception()
+        super().connection_lost(reason)
         failures: list[RequestError] = []
         for request in self.table.drop_in_flight():
             error = RequestOutcomeUnknownError(
@@ -163,6 +230,9 @@ class ClientProtocol:
                 failures.append(error)
         self.session_reset()
         return failures
+
+    def awaiting_replies(self) -> bool:
+        return bool(self.table.in_flight)
 
     def fail_queued(
         self, error: Callable[[Request], BybitWSError], *, emit: bool = True
@@ -297,20 +367,7 @@ class ClientProtocol:
             params=request.params,
         )
 
-    # -- heartbeat -------------------------------------------------------------------------------
-
-    def pinged(self, now: float) -> None:
-        self.pinged_at = now
-
-    def pong_overdue(self) -> bool:
-        """Whether nothing arrived since the last ping."""
-        return self.pinged_at is not None and self.last_rx < self.pinged_at
-
     # -- what a dialect provides -----------------------------------------------------------------
-
-    def receive(self, text: str, now: float) -> None:
-        """One complete received message. Must not raise."""
-        raise NotImplementedError
 
     def encode(self, params: Mapping[str, Any]) -> str:
         """The JSON text of a request's parameters (raises on what JSON cannot carry)."""
@@ -318,13 +375,6 @@ class ClientProtocol:
 
     def frames(self, batch: list[Request], wall_ms: int, now: float) -> list[str]:
         """The frames of ``batch`` (taken from the table), stamped with the wall clock."""
-        raise NotImplementedError
-
-    def ping_frame(self) -> str:
-        raise NotImplementedError
-
-    def auth_frame(self, api_key: str, expires_ms: int, signature: str) -> str:
-        """The auth frame around its signature (of ``auth_payload(expires_ms)``)."""
         raise NotImplementedError
 
     def timed_out(self, request: Request) -> None:

@@ -1,10 +1,13 @@
-"""The supervisor of a connection in one event loop: sessions opened, authenticated, pinged,
+"""The supervisor of one socket in one event loop: sessions opened, authenticated, pinged,
 drained and replaced, with backoff inside a budget of new connections.
 
-A first connect that has not succeeded within ``connect_timeout`` gives up and leaves no task
-behind; once a session was up, it reconnects for as long as the client is open. When a session
-ends, every in-flight request fails at once (outcome unknown), before the socket is torn down.
-Nothing is ever re-sent.
+Every socket runs on it, the trade socket and each stream socket alike; what differs between them
+(auth or not, the ping and pong shapes, what is written, what a ready session starts with) is
+their :class:`~.dialect.Dialect`. A first connect that has not succeeded within
+``connect_timeout`` gives up and leaves no task behind; once a session was up, it reconnects for
+as long as the client is open. When a session ends, the protocol hears it at once (trade: every
+in-flight request fails, outcome unknown), before the socket is torn down. Nothing is ever
+re-sent.
 """
 
 from __future__ import annotations
@@ -20,12 +23,12 @@ from typing import Literal
 import httpx
 
 from .auth import auth_payload
+from .dialect import Dialect
 from .errors import AuthenticationError, WSConnectionError
 from .events import EventEmitter
-from .line import RequestLine
 from .options import ConnectionOptions
 from .retry import ConnectionBudget, backoff, fatal_status
-from .session import AuthOutcome, ClientProtocol, Signal
+from .session import AuthOutcome, Signal
 from .transport import UpgradeRejectedError, WireSession, open_session
 from .upgrade import describe
 
@@ -41,23 +44,24 @@ class _GiveUpError(Exception):
 
 
 class Supervisor:
-    """Opens and replaces the sessions of one client in one event loop."""
+    """Opens and replaces the sessions of one socket (``options.url``) in one event loop."""
 
     def __init__(
         self,
         options: ConnectionOptions,
         *,
-        protocol: ClientProtocol,
-        line: RequestLine,
+        dialect: Dialect,
         events: EventEmitter,
         budget: ConnectionBudget,
         loop: asyncio.AbstractEventLoop,
     ) -> None:
         self.options = options
-        self.protocol = protocol
+        self.dialect = dialect
+        self.protocol = dialect.protocol
         self.events = events
         self.closed = False
-        self._line = line
+        self._name = f"bybit-wsapi {options.ws_key}"
+        self._live = False
         self._budget = budget
         self._loop = loop
         self._task: asyncio.Task[None] | None = None
@@ -74,13 +78,39 @@ class Supervisor:
         """The supervisor task, while it runs."""
         return self._task
 
+    @property
+    def live(self) -> bool:
+        """Whether a ready (authenticated, if it authenticates) session is up."""
+        return self._live
+
+    @property
+    def last_error(self) -> str:
+        """Why the last connect failed or the last session was lost ("" if none did)."""
+        return self._last_error
+
     def ready(self) -> asyncio.Future[None]:
-        """Start the task if needed; the future settles when a session is authenticated."""
-        if self._ready is None or (self._ready.done() and self._line.live is None):
+        """Start the task if needed; the future settles when a session is ready."""
+        if self._ready is None or (self._ready.done() and not self._live):
             self._ready = self._loop.create_future()
         if self._task is None and not self.closed:
-            self._task = self._loop.create_task(self._supervise(), name="bybit-wsapi supervisor")
+            self._task = self._loop.create_task(self._supervise(), name=f"{self._name} supervisor")
         return self._ready
+
+    async def close(self, reason: str) -> None:
+        """Stop for good: ``ready`` fails, a live session gets a (bounded) close handshake."""
+        self.closed = True
+        self.settle_ready(WSConnectionError(reason))
+        task = self._task
+        if task is None:
+            return
+        if self._live:
+            self.finish("closed", reason)
+            try:
+                async with asyncio.timeout(self.options.connect_timeout):
+                    await asyncio.shield(task)
+            except TimeoutError:
+                pass
+        await self.stop()
 
     async def stop(self) -> None:
         """Cancel the task and wait for it."""
@@ -112,7 +142,7 @@ class Supervisor:
         finally:
             self._task = None
         # it gave up (or a session ended for good): what came since starts a fresh attempt
-        waiting = any(not r.settled for r in self.protocol.table.queue)
+        waiting = self.dialect.waiting()
         if not self.closed and (waiting or (self._ready is not None and not self._ready.done())):
             self.ready()
 
@@ -175,32 +205,39 @@ class Supervisor:
             return self._failed(exc)
         opened_at = clock()
         self.protocol.connection_made(opened_at)
-        watcher = self._loop.create_task(self._watch(session), name="bybit-wsapi watcher")
+        watcher = self._loop.create_task(self._watch(session), name=f"{self._name} watcher")
         writer: asyncio.Task[None] | None = None
-        authenticated_at: float | None = None
+        ready_at: float | None = None
+        fatal: Exception | None = None
         try:
             self.events.emit("open", {"wsKey": self.options.ws_key, "url": self.options.url})
-            await self._authenticate(session)
-            authenticated_at = clock()
-            logger.debug("authenticated on %s", self.options.url)
-            self.events.emit("authenticated", {"wsKey": self.options.ws_key})
+            if self.dialect.authenticates:
+                await self._authenticate(session)
+                logger.debug("authenticated on %s", self.options.url)
+                self.events.emit("authenticated", {"wsKey": self.options.ws_key})
+            ready_at = clock()
             if reconnecting and self.protocol.ever_open:
                 self.events.emit("reconnected", {"wsKey": self.options.ws_key})
-            self.protocol.ever_open = True
+            self.protocol.opened()
             self.settle_ready(None)
-            writer = self._loop.create_task(self._line.write(session), name="bybit-wsapi writer")
-            self._line.live = session
+            writer = self._loop.create_task(
+                self.dialect.session_ready(session), name=f"{self._name} writer"
+            )
+            writer.add_done_callback(self._writer_done)
+            self._live = True
             await self._heartbeat(session)
             if (ended := self._ended()) is not None and ended[0] == "restart":
                 await self._drain()
         except _GiveUpError as exc:
             assert isinstance(exc.__cause__, Exception)
-            self.give_up(exc.__cause__)
-            self.finish("fatal", str(exc.__cause__))
+            fatal = exc.__cause__
+            self.finish("fatal", str(fatal))
         except ConnectionError as exc:
             self.finish("lost", str(exc) or describe(exc))
         finally:
-            self._line.live = None
+            if self._live:
+                self._live = False
+                self.dialect.session_ended()
             sink.retire()
             end, reason = self._ended() or ("lost", "the connection was lost")
             self.protocol.connection_lost(reason)  # before the teardown, which may take a while
@@ -209,8 +246,10 @@ class Supervisor:
                     task.cancel()
             await asyncio.gather(*(t for t in (writer, watcher) if t), return_exceptions=True)
             await session.close()
-        healthy = authenticated_at is not None and (
-            self.protocol.answered or clock() - authenticated_at >= self.options.healthy_after
+        if fatal is not None:  # last: when the waiting calls fail, no task is left
+            self.give_up(fatal)
+        healthy = ready_at is not None and (
+            self.protocol.answered or clock() - ready_at >= self.options.healthy_after
         )
         if end == "lost":
             self._last_error = reason
@@ -228,6 +267,10 @@ class Supervisor:
 
     async def _watch(self, session: WireSession) -> None:
         self.finish("lost", await session.wait_closed())
+
+    def _writer_done(self, writer: asyncio.Task[None]) -> None:
+        if not writer.cancelled() and (error := writer.exception()) is not None:
+            self.finish("lost", f"writing failed ({describe(error)})")
 
     async def _authenticate(self, session: WireSession) -> None:
         options = self.options
@@ -255,23 +298,16 @@ class Supervisor:
 
     def no_connection(self) -> WSConnectionError:
         last = f": last error: {self._last_error}" if self._last_error else ""
+        kind = "authenticated connection" if self.dialect.authenticates else "connection"
         return WSConnectionError(
-            f"no authenticated connection to {self.options.url} within "
-            f"{self.options.connect_timeout:g} s{last}"
+            f"no {kind} to {self.options.url} within {self.options.connect_timeout:g} s{last}"
         )
 
     def give_up(self, error: Exception) -> None:
         """Fail everything waiting for a connection with ``error``; the supervisor stops."""
         logger.error("giving up on %s: %s", self.options.url, error)
         self.settle_ready(error)
-        if isinstance(error, AuthenticationError):  # one event for all: it names no request
-            self.protocol.fail_queued(
-                lambda _r: AuthenticationError(error.ret_code, error.ret_msg, error.response),
-                emit=False,
-            )
-            self.events.emit("exception", error)
-        else:
-            self.protocol.fail_queued(lambda r: self.protocol.not_sent(r, str(error)))
+        self.dialect.give_up(error)
 
     def settle_ready(self, error: Exception | None) -> None:
         ready = self._ready
@@ -333,7 +369,7 @@ class Supervisor:
 
     async def _drain(self) -> None:
         """After a restart notice: let in-flight replies arrive (bounded), then move."""
-        if self.protocol.table.in_flight and not self.closed:
+        if self.protocol.awaiting_replies() and not self.closed:
             try:
                 async with asyncio.timeout(self.options.request_timeout):
                     await self._drained.wait()
