@@ -66,7 +66,9 @@ async def test_a_failed_first_connect_backs_off_gives_up_and_leaves_no_task() ->
     errors: list[Exception] = []
     ws.on("exception", errors.append)
     try:
-        with pytest.raises(SubscriptionError, match=r"no connection to ws://127\.0\.0\.1") as caught:
+        with pytest.raises(
+            SubscriptionError, match=r"no connection to ws://127\.0\.0\.1"
+        ) as caught:
             await ws.subscribe_v5("publicTrade.BTCUSDT", "linear")
         assert "within 0.3 s" in str(caught.value)  # the connect_timeout, not the call's wait
         assert _ours() == []
