@@ -13,6 +13,7 @@ __all__ = [
     "Frame",
     "ObjectType",
     "Operation",
+    "RestEndpoint",
     "Spec",
     "Stream",
     "Topic",
@@ -227,6 +228,33 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class RestEndpoint:
+    """One REST endpoint: ``GET /v5/order/realtime``, ..."""
+
+    path: str
+    http_method: Literal["GET", "POST"]
+    method: str
+    """The REST client's method name."""
+    doc: str
+    access: Access
+    """``private``: signed; ``public``: no key needed."""
+    params: str
+    """The object type of the query (GET) or body (POST)."""
+    result: str
+    """The object type of the envelope's ``result``."""
+    page_max: int | None = None
+    """The largest ``limit`` (page size) a paginated endpoint takes; ``None``: not paginated."""
+    page_default: int | None = None
+    """The page size without ``limit``."""
+    rate_limit: int | None = None
+    """Requests per second per UID."""
+    time_window_days: int | None = None
+    """The longest ``startTime``..``endTime`` span, and the window when neither is given."""
+    require_any_for_categories: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
+    """Per category, groups of params keys of which at least one must be present."""
+
+
+@dataclass(frozen=True)
 class Spec:
     """A validated spec."""
 
@@ -245,6 +273,7 @@ class Spec:
     dialects: tuple[Dialect, ...] = ()
     streams: tuple[Stream, ...] = ()
     topics: tuple[Topic, ...] = ()
+    rest: tuple[RestEndpoint, ...] = ()
     _index: dict[str, EnumDef | ObjectType] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -16,6 +16,7 @@ __all__ = [
     "RESERVED_METHODS",
     "RESERVED_NAMES",
     "RESERVED_OPS",
+    "REST_NAMES",
     "STREAM_NAMES",
     "SUBSCRIPTION_NAMES",
     "SYNC_OPERATION_NAMES",
@@ -77,6 +78,8 @@ STREAM_NAMES = (
     "topic_family",
 )
 """Names defined by the streams template (routing and limits tables)."""
+REST_NAMES = ("REST_ENDPOINTS", "REST_PATHS", "RestEndpointRule", "RestMethod", "RestPath")
+"""Names defined by the REST template (the endpoint table)."""
 SUBSCRIPTION_NAMES = ("StreamMethods", "Subscription")
 """Names defined by the subscriptions template (the typed subscription surface)."""
 SYNC_OPERATION_NAMES = ("WSAPISyncSender", "WSAPISyncMethods")
@@ -112,6 +115,7 @@ RESERVED_NAMES = (
     *OPERATION_NAMES,
     *TABLE_NAMES,
     *STREAM_NAMES,
+    *REST_NAMES,
     *SUBSCRIPTION_NAMES,
     *SYNC_OPERATION_NAMES,
     *SYNC_SUBSCRIPTION_NAMES,

@@ -20,6 +20,7 @@ from .names import (
     CONTROL_OPS,
     ENVELOPE_NAMES,
     OPERATION_NAMES,
+    REST_NAMES,
     STREAM_NAMES,
     SUBSCRIPTION_NAMES,
     SYNC_OPERATION_NAMES,
@@ -53,6 +54,7 @@ TEMPLATES = {
     "sync_operations.py": "sync_operations.py.jinja",
     "tables.py": "tables.py.jinja",
     "streams.py": "streams.py.jinja",
+    "rest.py": "rest.py.jinja",
     "subscriptions.py": "subscriptions.py.jinja",
     "sync_subscriptions.py": "sync_subscriptions.py.jinja",
     "__init__.py": "__init__.py.jinja",
@@ -60,7 +62,7 @@ TEMPLATES = {
 """Each generated module written by a template (``models.py`` comes from :mod:`.models`)."""
 
 
-INTERNAL = ("tables", "streams")
+INTERNAL = ("tables", "streams", "rest")
 """Modules of plain-data tables: imported from their module, not re-exported by the package."""
 
 
@@ -267,6 +269,7 @@ def render_package(spec: Spec) -> Mapping[str, str]:
         "operations": [*OPERATION_NAMES, *(response_alias(op) for op in spec.operations)],
         "tables": list(TABLE_NAMES),
         "streams": list(STREAM_NAMES),
+        "rest": list(REST_NAMES),
         "subscriptions": list(SUBSCRIPTION_NAMES),
     }
     context = {

@@ -2,8 +2,8 @@
 
 :func:`load_spec` checks everything the generator and the local server rely on and reports every
 problem at once, each with the file, the line and the path inside the spec. The first file is the
-trade API (``ws_api.yaml``); later files (``ws_streams.yaml``) add enums, types, stream sockets
-and topics, and may use what earlier files define. The format is documented in
+trade API (``ws_api.yaml``); later files (``ws_streams.yaml``, ``rest_api.yaml``) add enums,
+types, stream sockets, topics and REST endpoints, and may use what earlier files define. The format is documented in
 ``schema/README.md``.
 """
 
@@ -18,6 +18,7 @@ from .errors import InvalidSpecError, SpecProblem
 from .ir import Batch, EnumDef, Field, Frame, ObjectType, Operation, Spec, TypeRef
 from .names import response_alias_name
 from .operations import ACTIONS, OperationChecks
+from .rest import RestChecks
 from .source import YamlMap, load_yaml
 from .topics import TopicChecks
 from .typedefs import GENERICS, PRIMITIVES
@@ -42,10 +43,14 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
-DEFAULT_SPECS = (Path("schema/ws_api.yaml"), Path("schema/ws_streams.yaml"))
+DEFAULT_SPECS = (
+    Path("schema/ws_api.yaml"),
+    Path("schema/ws_streams.yaml"),
+    Path("schema/rest_api.yaml"),
+)
 """The spec files ``python -m codegen`` reads by default, in order."""
 _API_KEYS = ("format", "api", "enums", "types", "envelope", "operations")
-_STREAM_KEYS = ("dialects", "streams", "topics")
+_STREAM_KEYS = ("dialects", "streams", "topics", "rest")
 
 
 def load_spec(path: str | Path, *more: str | Path) -> Spec:
@@ -88,7 +93,7 @@ def parse_specs(sources: Sequence[tuple[str, str]]) -> Spec:
     return spec
 
 
-class _Checker(OperationChecks, TopicChecks):
+class _Checker(OperationChecks, TopicChecks, RestChecks):
     """Walks the raw YAML values of every file, collecting errors instead of stopping."""
 
     def check(self, roots: Sequence[tuple[Any, str]], sha256: str) -> Spec | None:
@@ -116,6 +121,7 @@ class _Checker(OperationChecks, TopicChecks):
                 ("dialects", self.check_dialects),
                 ("streams", self.check_streams),
                 ("topics", self.check_topics),
+                ("rest", self.check_rest),
             ):
                 if key in root:
                     check(root)
@@ -138,6 +144,7 @@ class _Checker(OperationChecks, TopicChecks):
             dialects=tuple(self.dialects.values()),
             streams=tuple(self.streams.values()),
             topics=tuple(self.topics.values()),
+            rest=tuple(self.rest.values()),
         )
 
     def check_format(self, root: YamlMap) -> bool:

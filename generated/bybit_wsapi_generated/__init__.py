@@ -1,5 +1,5 @@
-# Generated from ws_api.yaml, ws_streams.yaml (sha256 5d4a603d80c933e88500ebfa7e199c2fc99c73dcef8e2b6ddcda51bf7889291a) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
-"""Typed layer of the Bybit V5 WebSocket trade API, generated from ws_api.yaml, ws_streams.yaml.
+# Generated from ws_api.yaml, ws_streams.yaml, rest_api.yaml (sha256 95f76c9f1769faa46527bbfced197b6a559c0ec9c81bf65148990df76bd58e50) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
+"""Typed layer of the Bybit V5 WebSocket trade API, generated from ws_api.yaml, ws_streams.yaml, rest_api.yaml.
 
 It needs nothing but the standard library; the hand-written runtime (``bybit_wsapi``) builds on
 it and re-exports every name listed in ``__all__``.
@@ -42,6 +42,8 @@ from .models import (
     DcpProductV5,
     EmptyRetExtInfoV5,
     ExecTypeV5,
+    ExecutionListParamsV5,
+    ExecutionListResultV5,
     ExecutionMessageV5,
     ExecutionV5,
     FastExecutionMessageV5,
@@ -55,11 +57,16 @@ from .models import (
     LiquidationV5,
     MarketUnitV5,
     OcoTriggerByV5,
+    OpenOnlyV5,
+    OpenOrdersParamsV5,
     OrderbookDataV5,
     OrderbookMessageV5,
     OrderFilterV5,
+    OrderHistoryParamsV5,
+    OrderListResultV5,
     OrderMessageV5,
     OrderParamsV5,
+    OrderQueryFilterV5,
     OrderResultV5,
     OrderSideV5,
     OrderSMPTypeV5,
@@ -77,6 +84,10 @@ from .models import (
     PublicTradeV5,
     PushTypeV5,
     RejectReasonV5,
+    RestExecutionV5,
+    RestOrderV5,
+    ServerTimeParamsV5,
+    ServerTimeResultV5,
     SlippageToleranceTypeV5,
     SnapshotTypeV5,
     StopOrderTypeV5,
@@ -147,12 +158,19 @@ from .streams import (
     TopicRule,
     TopicVariantRule,
 )
+from .rest import (
+    REST_ENDPOINTS,
+    REST_PATHS,
+    RestEndpointRule,
+    RestMethod,
+    RestPath,
+)
 from .subscriptions import (
     StreamMethods,
     Subscription,
 )
 
-SPEC_SHA256: Final = "5d4a603d80c933e88500ebfa7e199c2fc99c73dcef8e2b6ddcda51bf7889291a"
+SPEC_SHA256: Final = "95f76c9f1769faa46527bbfced197b6a559c0ec9c81bf65148990df76bd58e50"
 """sha256 of the spec file this package was generated from."""
 
 __all__ = [
@@ -182,6 +200,8 @@ __all__ = [
     "DcpProductV5",
     "EmptyRetExtInfoV5",
     "ExecTypeV5",
+    "ExecutionListParamsV5",
+    "ExecutionListResultV5",
     "ExecutionMessageV5",
     "ExecutionV5",
     "FastExecutionMessageV5",
@@ -195,6 +215,8 @@ __all__ = [
     "LiquidationV5",
     "MarketUnitV5",
     "OcoTriggerByV5",
+    "OpenOnlyV5",
+    "OpenOrdersParamsV5",
     "OrderAmendBatchResponse",
     "OrderAmendResponse",
     "OrderCancelBatchResponse",
@@ -202,8 +224,11 @@ __all__ = [
     "OrderCreateBatchResponse",
     "OrderCreateResponse",
     "OrderFilterV5",
+    "OrderHistoryParamsV5",
+    "OrderListResultV5",
     "OrderMessageV5",
     "OrderParamsV5",
+    "OrderQueryFilterV5",
     "OrderResultV5",
     "OrderSMPTypeV5",
     "OrderSideV5",
@@ -223,7 +248,11 @@ __all__ = [
     "PublicTradeV5",
     "PushTypeV5",
     "RejectReasonV5",
+    "RestExecutionV5",
+    "RestOrderV5",
     "SPEC_SHA256",
+    "ServerTimeParamsV5",
+    "ServerTimeResultV5",
     "SlippageToleranceTypeV5",
     "SnapshotTypeV5",
     "StopOrderTypeV5",

@@ -1,4 +1,4 @@
-# Generated from ws_api.yaml, ws_streams.yaml (sha256 5d4a603d80c933e88500ebfa7e199c2fc99c73dcef8e2b6ddcda51bf7889291a) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
+# Generated from ws_api.yaml, ws_streams.yaml, rest_api.yaml (sha256 95f76c9f1769faa46527bbfced197b6a559c0ec9c81bf65148990df76bd58e50) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
 
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
@@ -300,6 +300,57 @@ What an execution is.
 """
 
 
+class ExecutionListParamsV5(TypedDict):
+    """
+    Query of GET /v5/execution/list. With orderId or orderLinkId Bybit ignores every other key.
+    """
+
+    category: CategoryV5
+    """
+    Product type.
+    """
+    symbol: NotRequired[str]
+    """
+    Symbol name in uppercase.
+    """
+    orderId: NotRequired[str]
+    """
+    Order id.
+    """
+    orderLinkId: NotRequired[str]
+    """
+    Your order id.
+    """
+    baseCoin: NotRequired[str]
+    """
+    Base coin in uppercase (option: BTC by default).
+    """
+    settleCoin: NotRequired[str]
+    """
+    Settle coin in uppercase (linear, inverse, option).
+    """
+    startTime: NotRequired[int]
+    """
+    Start of the execution-time window (ms); the window is at most time_window_days long.
+    """
+    endTime: NotRequired[int]
+    """
+    End of the window (ms); neither given: the last time_window_days.
+    """
+    execType: NotRequired[ExecTypeV5]
+    """
+    Only executions of this type.
+    """
+    limit: NotRequired[int]
+    """
+    Page size, 1 to the endpoint's page_size.max (REST_ENDPOINTS).
+    """
+    cursor: NotRequired[str]
+    """
+    nextPageCursor of the previous page, sent back as it came.
+    """
+
+
 class GreeksV5(TypedDict):
     """
     The greeks of one base coin (§4.6).
@@ -427,6 +478,12 @@ Spot OCO orders: which leg triggered.
 """
 
 
+OpenOnlyV5: TypeAlias = Literal[0, 1]
+"""
+order/realtime: 0 open orders only (default); 1 the most recent 500 closed ones per category. Ignored with orderId or orderLinkId.
+"""
+
+
 OrderFilterV5: TypeAlias = Literal["Order", "tpslOrder", "StopOrder"]
 """
 Spot only: Order (default), tpslOrder or StopOrder.
@@ -457,6 +514,61 @@ class CancelOrderParamsV5(TypedDict):
     orderFilter: NotRequired[OrderFilterV5]
     """
     Spot only: Order (default), tpslOrder or StopOrder.
+    """
+
+
+OrderQueryFilterV5: TypeAlias = Literal[
+    "Order", "StopOrder", "tpslOrder", "OcoOrder", "BidirectionalTpslOrder"
+]
+"""
+Kind of order to list (all kinds by default): StopOrder for futures and spot conditional orders; tpslOrder, OcoOrder and BidirectionalTpslOrder are spot only.
+"""
+
+
+class OpenOrdersParamsV5(TypedDict):
+    """
+    Query of GET /v5/order/realtime. Key priority: orderId > orderLinkId > symbol > baseCoin.
+    """
+
+    category: CategoryV5
+    """
+    Product type.
+    """
+    symbol: NotRequired[str]
+    """
+    Symbol name in uppercase. linear: symbol, baseCoin or settleCoin is required.
+    """
+    baseCoin: NotRequired[str]
+    """
+    Base coin in uppercase (linear, inverse, option; option: all its open orders).
+    """
+    settleCoin: NotRequired[str]
+    """
+    Settle coin in uppercase (not for spot; option: USDT or USDC).
+    """
+    orderId: NotRequired[str]
+    """
+    Order id.
+    """
+    orderLinkId: NotRequired[str]
+    """
+    Your order id.
+    """
+    openOnly: NotRequired[OpenOnlyV5]
+    """
+    0 open orders (default); 1 the recent closed ones. Ignored with an id.
+    """
+    orderFilter: NotRequired[OrderQueryFilterV5]
+    """
+    Kind of order (all kinds by default).
+    """
+    limit: NotRequired[int]
+    """
+    Page size, 1 to the endpoint's page_size.max (REST_ENDPOINTS).
+    """
+    cursor: NotRequired[str]
+    """
+    nextPageCursor of the previous page, sent back as it came.
     """
 
 
@@ -598,6 +710,61 @@ OrderStatusV5: TypeAlias = Literal[
 """
 Order status. Cancelled may carry executed qty (derivatives); Triggered is transient; PartiallyFilledCanceled is spot only.
 """
+
+
+class OrderHistoryParamsV5(TypedDict):
+    """
+    Query of GET /v5/order/history: closed orders (Cancelled/Rejected/Deactivated for 24 h, the others 7 days, filled ones 2 years).
+    """
+
+    category: CategoryV5
+    """
+    Product type.
+    """
+    symbol: NotRequired[str]
+    """
+    Symbol name in uppercase.
+    """
+    baseCoin: NotRequired[str]
+    """
+    Base coin in uppercase.
+    """
+    settleCoin: NotRequired[str]
+    """
+    Settle coin in uppercase (not for spot; option: USDT or USDC).
+    """
+    orderId: NotRequired[str]
+    """
+    Order id.
+    """
+    orderLinkId: NotRequired[str]
+    """
+    Your order id.
+    """
+    orderFilter: NotRequired[OrderQueryFilterV5]
+    """
+    Kind of order (all kinds by default).
+    """
+    limit: NotRequired[int]
+    """
+    Page size, 1 to the endpoint's page_size.max (REST_ENDPOINTS).
+    """
+    cursor: NotRequired[str]
+    """
+    nextPageCursor of the previous page, sent back as it came.
+    """
+    orderStatus: NotRequired[OrderStatusV5]
+    """
+    Only orders in this status.
+    """
+    startTime: NotRequired[int]
+    """
+    Start of the creation-time window (ms); the window is at most time_window_days long.
+    """
+    endTime: NotRequired[int]
+    """
+    End of the window (ms); neither given: the last time_window_days.
+    """
 
 
 OrderTimeInForceV5: TypeAlias = Literal["GTC", "IOC", "FOK", "PostOnly", "RPI"]
@@ -750,6 +917,27 @@ RejectReasonV5: TypeAlias = Literal[
 """
 Why the matching engine rejected an order (EC_NoError when it did not).
 """
+
+
+class ServerTimeParamsV5(TypedDict):
+    """
+    Query of GET /v5/market/time: none.
+    """
+
+
+class ServerTimeResultV5(TypedDict):
+    """
+    result of market/time (the envelope's time holds the same instant in ms).
+    """
+
+    timeSecond: str
+    """
+    Server time (s).
+    """
+    timeNano: str
+    """
+    Server time (ns).
+    """
 
 
 SlippageToleranceTypeV5: TypeAlias = Literal["TickSize", "Percent"]
@@ -986,6 +1174,152 @@ class ExecutionMessageV5(TypedDict):
     data: list[ExecutionV5]
     """
     The executions.
+    """
+
+
+class RestExecutionV5(TypedDict):
+    """
+    One execution of execution/list: the execution topic's ExecutionV5 without its category (the result's), isLeverage, execPnl and marketUnit, plus execFeeV2.
+    """
+
+    symbol: str
+    """
+    Symbol name.
+    """
+    orderId: str
+    """
+    Order id.
+    """
+    orderLinkId: str
+    """
+    Your order id; "" if none.
+    """
+    side: OrderSideV5
+    """
+    Buy or Sell.
+    """
+    orderPrice: str
+    """
+    Order price.
+    """
+    orderQty: str
+    """
+    Order quantity.
+    """
+    leavesQty: str
+    """
+    Quantity left to fill.
+    """
+    createType: NotRequired[CreateTypeV5]
+    """
+    What created the order (not on spot or option).
+    """
+    orderType: OrderTypeV5 | Literal["UNKNOWN"]
+    """
+    Market or Limit.
+    """
+    stopOrderType: StopOrderTypeV5 | Literal["", "UNKNOWN"]
+    """
+    Conditional or TP/SL kind; "" or UNKNOWN for a plain order.
+    """
+    execFee: str
+    """
+    Execution fee.
+    """
+    execId: str
+    """
+    Execution id.
+    """
+    execPrice: str
+    """
+    Execution price.
+    """
+    execQty: str
+    """
+    Execution quantity.
+    """
+    execType: ExecTypeV5
+    """
+    What the execution is.
+    """
+    execValue: str
+    """
+    Execution value.
+    """
+    execTime: str
+    """
+    Execution time (ms).
+    """
+    isMaker: bool
+    """
+    Whether the order was the maker.
+    """
+    feeRate: str
+    """
+    Fee rate.
+    """
+    tradeIv: str
+    """
+    Options only. Trade IV.
+    """
+    markIv: str
+    """
+    Options only. Mark IV.
+    """
+    markPrice: str
+    """
+    Mark price.
+    """
+    indexPrice: str
+    """
+    Index price.
+    """
+    underlyingPrice: str
+    """
+    Options only. Underlying price.
+    """
+    blockTradeId: str
+    """
+    Block trade id; "" if none.
+    """
+    closedSize: str
+    """
+    Closed position size.
+    """
+    extraFees: NotRequired[str]
+    """
+    Extra fees; "" when none (a list form is not documented).
+    """
+    seq: int
+    """
+    Cross sequence: links fills to position updates; unique with symbol.
+    """
+    feeCurrency: NotRequired[str]
+    """
+    Fee currency.
+    """
+    execFeeV2: NotRequired[str]
+    """
+    Fee of the spot leg of a FutureSpread execution.
+    """
+
+
+class ExecutionListResultV5(TypedDict):
+    """
+    result of execution/list: newest first by execTime (ties: sort by execId).
+    """
+
+    category: CategoryV5
+    """
+    Product type.
+    """
+    list: list[RestExecutionV5]
+    """
+    The executions of this page.
+    """
+    nextPageCursor: str
+    """
+    Cursor of the next page; "" on the last one.
     """
 
 
@@ -1589,6 +1923,240 @@ class PositionMessageV5(TypedDict):
     data: list[PositionV5]
     """
     The positions.
+    """
+
+
+class RestOrderV5(TypedDict):
+    """
+    One order of order/realtime and order/history: the order topic's OrderV5 without its category (the result's), closedPnl, brokerOrderPrice and feeCurrency. The slippage, rpi and extraFees fields come from order/history only.
+    """
+
+    orderId: str
+    """
+    Order id.
+    """
+    orderLinkId: str
+    """
+    Your order id; "" if none.
+    """
+    parentOrderLinkId: NotRequired[str]
+    """
+    Parent order id (linked TP/SL).
+    """
+    isLeverage: str
+    """
+    Spot: "0" spot, "1" margin; "" elsewhere.
+    """
+    blockTradeId: str
+    """
+    Block trade id; "" if none.
+    """
+    symbol: str
+    """
+    Symbol name.
+    """
+    price: str
+    """
+    Order price.
+    """
+    qty: str
+    """
+    Order quantity.
+    """
+    side: OrderSideV5
+    """
+    Buy or Sell.
+    """
+    positionIdx: PositionIdx
+    """
+    Position index.
+    """
+    orderStatus: OrderStatusV5
+    """
+    Order status; a second terminal update (two Filled) can follow a cancel/fill race.
+    """
+    createType: NotRequired[CreateTypeV5]
+    """
+    What created the order (not on spot or option).
+    """
+    cancelType: CancelTypeV5
+    """
+    Why it was cancelled (UNKNOWN while it is not).
+    """
+    rejectReason: RejectReasonV5
+    """
+    Why it was rejected (EC_NoError when it was not).
+    """
+    avgPrice: str
+    """
+    Average fill price; "" if none.
+    """
+    leavesQty: str
+    """
+    Quantity left to fill.
+    """
+    leavesValue: str
+    """
+    Value left to fill.
+    """
+    cumExecQty: str
+    """
+    Filled quantity.
+    """
+    cumExecValue: str
+    """
+    Filled value.
+    """
+    cumExecFee: str
+    """
+    Fees paid (deprecated for linear and spot; use cumFeeDetail).
+    """
+    timeInForce: OrderTimeInForceV5
+    """
+    Time in force.
+    """
+    orderType: OrderTypeV5 | Literal["UNKNOWN", "Block trade Roll Back", "Block trade-Limit"]
+    """
+    Market or Limit (history also lists the block-trade kinds).
+    """
+    stopOrderType: StopOrderTypeV5 | Literal["", "UNKNOWN"]
+    """
+    Conditional or TP/SL kind; "" or UNKNOWN for a plain order.
+    """
+    ocoTriggerBy: NotRequired[OcoTriggerByV5]
+    """
+    Spot OCO orders only.
+    """
+    orderIv: str
+    """
+    Implied volatility (options).
+    """
+    marketUnit: NotRequired[MarketUnitV5 | Literal[""]]
+    """
+    Unit of qty for spot market orders.
+    """
+    slippageToleranceType: NotRequired[SlippageToleranceTypeV5 | Literal["UNKNOWN"]]
+    """
+    Slippage tolerance type of a market order.
+    """
+    slippageTolerance: NotRequired[str]
+    """
+    Slippage tolerance of a market order.
+    """
+    triggerPrice: str
+    """
+    Trigger price.
+    """
+    takeProfit: str
+    """
+    Take-profit price.
+    """
+    stopLoss: str
+    """
+    Stop-loss price.
+    """
+    tpslMode: NotRequired[TPSLModeV5 | Literal[""]]
+    """
+    TP/SL mode; "" for options, absent on spot.
+    """
+    tpLimitPrice: str
+    """
+    Limit price of the take profit.
+    """
+    slLimitPrice: str
+    """
+    Limit price of the stop loss.
+    """
+    tpTriggerBy: OrderTriggerByV5 | Literal["", "UNKNOWN"]
+    """
+    Take-profit trigger price type.
+    """
+    slTriggerBy: OrderTriggerByV5 | Literal["", "UNKNOWN"]
+    """
+    Stop-loss trigger price type.
+    """
+    triggerDirection: int
+    """
+    1 rise, 2 fall, 0 not a conditional order.
+    """
+    triggerBy: OrderTriggerByV5 | Literal["", "UNKNOWN"]
+    """
+    Trigger price type.
+    """
+    lastPriceOnCreated: str
+    """
+    Last price when the order was created.
+    """
+    reduceOnly: bool
+    """
+    Reduce-only order.
+    """
+    closeOnTrigger: bool
+    """
+    Close-on-trigger order.
+    """
+    placeType: PlaceTypeV5 | Literal[""]
+    """
+    Options: placed by iv or by price; "" elsewhere.
+    """
+    smpType: OrderSMPTypeV5
+    """
+    Self-match prevention type.
+    """
+    smpGroup: int
+    """
+    Self-match prevention group (0 if none).
+    """
+    smpOrderId: str
+    """
+    The order it self-matched with; "" if none.
+    """
+    createdTime: str
+    """
+    Creation time (ms).
+    """
+    updatedTime: str
+    """
+    Update time (ms).
+    """
+    cumFeeDetail: NotRequired[dict[str, str]]
+    """
+    Fees paid, by coin: {coin: amount}.
+    """
+    rpiTakerAccess: NotRequired[bool]
+    """
+    Whether the order may match RPI quotes.
+    """
+    rpiMatchedQty: NotRequired[str]
+    """
+    Quantity matched against RPI quotes.
+    """
+    basePrice: NotRequired[str]
+    """
+    Spot only: the last price when the order was placed.
+    """
+    extraFees: NotRequired[str]
+    """
+    order/history, ID/EU-site spot only; "" elsewhere.
+    """
+
+
+class OrderListResultV5(TypedDict):
+    """
+    result of order/realtime and order/history: newest first by createdTime.
+    """
+
+    category: CategoryV5
+    """
+    Product type.
+    """
+    list: list[RestOrderV5]
+    """
+    The orders of this page.
+    """
+    nextPageCursor: str
+    """
+    Cursor of the next page; "" on the last one.
     """
 
 

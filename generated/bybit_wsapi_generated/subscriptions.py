@@ -1,4 +1,4 @@
-# Generated from ws_api.yaml, ws_streams.yaml (sha256 5d4a603d80c933e88500ebfa7e199c2fc99c73dcef8e2b6ddcda51bf7889291a) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
+# Generated from ws_api.yaml, ws_streams.yaml, rest_api.yaml (sha256 95f76c9f1769faa46527bbfced197b6a559c0ec9c81bf65148990df76bd58e50) by codegen. DO NOT EDIT: change the spec or codegen/templates, then run `make generate`.
 """The typed subscription surface: one ``stream_*`` method per topic family.
 
 Each method builds the topic string, picks the socket and returns a ``Subscription`` typed with

@@ -23,7 +23,8 @@ from codegen.spec import parse_spec
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "schema" / "ws_api.yaml"
 STREAMS = ROOT / "schema" / "ws_streams.yaml"
-SPECS = (SPEC, STREAMS)
+REST = ROOT / "schema" / "rest_api.yaml"
+SPECS = (SPEC, STREAMS, REST)
 GENERATED = ROOT / "generated" / "bybit_wsapi_generated"
 SPEC_TEXT = SPEC.read_text(encoding="utf-8")
 STREAMS_TEXT = STREAMS.read_text(encoding="utf-8")

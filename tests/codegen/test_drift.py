@@ -50,6 +50,7 @@ def test_generated_folder_holds_exactly_the_expected_files() -> None:
         "models.py",
         "operations.py",
         "py.typed",
+        "rest.py",
         "streams.py",
         "subscriptions.py",
         "sync_operations.py",
@@ -62,7 +63,7 @@ def test_generated_folder_holds_exactly_the_expected_files() -> None:
 def test_every_module_starts_with_the_marker_and_the_spec_hash(name: str) -> None:
     first_line = (GENERATED / name).read_text(encoding="utf-8").split("\n", 1)[0]
     assert first_line == (
-        f"# Generated from ws_api.yaml, ws_streams.yaml (sha256 {SPEC_SHA256}) by codegen."
+        f"# Generated from ws_api.yaml, ws_streams.yaml, rest_api.yaml (sha256 {SPEC_SHA256}) by codegen."
         " DO NOT EDIT: change the spec or codegen/templates, then run `make generate`."
     )
 

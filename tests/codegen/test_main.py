@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("reuse_build")
 
 STALE_MODULE = f"# Generated from ws_api.yaml (sha256 {'0' * 64}) by codegen.\nX = 1\n"
 """A module the generator wrote for an older spec: it carries the marker line."""
-UP_TO_DATE = "generated/bybit_wsapi_generated is up to date with schema/ws_api.yaml, schema/ws_streams.yaml\n"
+UP_TO_DATE = "generated/bybit_wsapi_generated is up to date with schema/ws_api.yaml, schema/ws_streams.yaml, schema/rest_api.yaml\n"
 
 
 def _modify(pkg: Path) -> str:
@@ -90,7 +90,7 @@ def test_regenerating_removes_stale_files_and_leaves_no_staging_folder(
     run = run_cli("--out", str(pkg))
     assert run.returncode == 0, run.stderr
     assert run.stdout == (
-        f"generated {pkg} ({len(built)} files) from schema/ws_api.yaml, schema/ws_streams.yaml\n"
+        f"generated {pkg} ({len(built)} files) from schema/ws_api.yaml, schema/ws_streams.yaml, schema/rest_api.yaml\n"
     )
     assert snapshot(pkg) == {name: text.encode() for name, text in built.items()}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bybit_wsapi_generated"]

@@ -22,13 +22,14 @@ import codegen
 from codegen.names import CONTROL_OPS, RESERVED_OPS
 from codegen.spec import Field, ObjectType, Operation, Spec, TypeRef
 
-from .helpers import GENERATED, SPEC, SPECS, STREAMS
+from .helpers import GENERATED, REST, SPEC, SPECS, STREAMS
 
 SPEC_MODEL: Spec = codegen.load_spec(*SPECS)
 RAW: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
 RAW_STREAMS: dict[str, Any] = yaml.safe_load(STREAMS.read_text(encoding="utf-8"))
+RAW_REST: dict[str, Any] = yaml.safe_load(REST.read_text(encoding="utf-8"))
 for _section in ("enums", "types"):
-    RAW[_section] = {**RAW[_section], **RAW_STREAMS[_section]}
+    RAW[_section] = {**RAW[_section], **RAW_STREAMS[_section], **RAW_REST[_section]}
 PRIMITIVES: dict[str, type] = {
     "string": str,
     "decimal": str,
@@ -390,6 +391,7 @@ def test_generated_modules_import_only_the_standard_library(path: Any) -> None:
                     "operations",
                     "tables",
                     "streams",
+                    "rest",
                     "subscriptions",
                 }, f"{path.name}:{node.lineno}: relative import {node.module}"
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):

@@ -55,7 +55,7 @@ def test_the_trade_spec_alone_loads_without_streams() -> None:
 
 def test_both_files_load_as_one_spec() -> None:
     spec = codegen.load_spec(*SPECS)
-    assert spec.file_name == "ws_api.yaml, ws_streams.yaml"
+    assert spec.file_name == "ws_api.yaml, ws_streams.yaml, rest_api.yaml"
     assert spec.enum("OrderSideV5").values == ("Buy", "Sell")  # from ws_api.yaml
     assert spec.type("OrderV5").field("side") is not None  # from ws_streams.yaml
 

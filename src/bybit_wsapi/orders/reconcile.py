@@ -20,7 +20,13 @@ from bybit_wsapi_generated import WS_KEY_MAP, OrderParamsV5
 from ..errors import ConfigurationError, WSAPIError
 from ..rest.errors import RestAPIError, RestHTTPError
 from ..rest.pages import follow_pages
-from ..rest.types import ExecutionListResult, ExecutionQuery, OrderListResult, OrderQuery
+from ..rest.types import (
+    ExecutionListResult,
+    ExecutionQuery,
+    OrderHistoryQuery,
+    OrderListResult,
+    OrderQuery,
+)
 from ..retcodes import RetCode
 from .errors import OrderAbsentError
 from .state import OrderView
@@ -50,7 +56,7 @@ class OrderQueries(Protocol):
     """What reconciliation reads (``RestClient`` is one)."""
 
     async def get_open_orders(self, **params: Unpack[OrderQuery]) -> OrderListResult: ...
-    async def get_order_history(self, **params: Unpack[OrderQuery]) -> OrderListResult: ...
+    async def get_order_history(self, **params: Unpack[OrderHistoryQuery]) -> OrderListResult: ...
     async def get_executions(self, **params: Unpack[ExecutionQuery]) -> ExecutionListResult: ...
 
 

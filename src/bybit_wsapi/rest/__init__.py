@@ -4,7 +4,13 @@ from .client import DEMO_URL, MAINNET_URL, TESTNET_URL, RestClient
 from .errors import RestAPIError, RestHTTPError, RestPagesLeftError
 from .pages import DEFAULT_MAX_PAGES, follow_pages
 from .signing import query_string, sign_payload
-from .types import ExecutionListResult, ExecutionQuery, OrderListResult, OrderQuery
+from .types import (
+    ExecutionListResult,
+    ExecutionQuery,
+    OrderHistoryQuery,
+    OrderListResult,
+    OrderQuery,
+)
 
 __all__ = [
     "DEFAULT_MAX_PAGES",
@@ -13,6 +19,7 @@ __all__ = [
     "TESTNET_URL",
     "ExecutionListResult",
     "ExecutionQuery",
+    "OrderHistoryQuery",
     "OrderListResult",
     "OrderQuery",
     "RestAPIError",

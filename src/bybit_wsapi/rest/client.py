@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any, Final, Self, Unpack, cast
 
 import httpx
+from bybit_wsapi_generated.rest import REST_PATHS
 
 from ..errors import ConfigurationError
 from ..retcodes import RetCode
@@ -22,7 +23,13 @@ from ..signing import make_signer
 from .errors import RestAPIError, RestHTTPError
 from .pages import DEFAULT_MAX_PAGES, follow_pages
 from .signing import query_string, sign_payload
-from .types import ExecutionListResult, ExecutionQuery, OrderListResult, OrderQuery
+from .types import (
+    ExecutionListResult,
+    ExecutionQuery,
+    OrderHistoryQuery,
+    OrderListResult,
+    OrderQuery,
+)
 
 __all__ = ["DEMO_URL", "MAINNET_URL", "TESTNET_URL", "RestClient"]
 
@@ -33,7 +40,7 @@ TESTNET_URL: Final = "https://api-testnet.bybit.com"
 DEMO_URL: Final = "https://api-demo.bybit.com"
 DEFAULT_RECV_WINDOW_MS: Final = 5000
 DEFAULT_TIMEOUT: Final = 10.0
-TIME_PATH: Final = "/v5/market/time"
+TIME_PATH: Final = REST_PATHS["get_server_time"]
 
 
 class RestClient:
@@ -81,15 +88,15 @@ class RestClient:
 
     async def get_open_orders(self, **params: Unpack[OrderQuery]) -> OrderListResult:
         """``GET /v5/order/realtime``: open orders, and by id the recently closed ones too."""
-        return cast(OrderListResult, await self.get("/v5/order/realtime", dict(params)))
+        return cast(OrderListResult, await self.get(REST_PATHS["get_open_orders"], dict(params)))
 
-    async def get_order_history(self, **params: Unpack[OrderQuery]) -> OrderListResult:
+    async def get_order_history(self, **params: Unpack[OrderHistoryQuery]) -> OrderListResult:
         """``GET /v5/order/history``: closed orders (delayed; Bybit's retention rules apply)."""
-        return cast(OrderListResult, await self.get("/v5/order/history", dict(params)))
+        return cast(OrderListResult, await self.get(REST_PATHS["get_order_history"], dict(params)))
 
     async def get_executions(self, **params: Unpack[ExecutionQuery]) -> ExecutionListResult:
         """``GET /v5/execution/list``: fills, newest first."""
-        return cast(ExecutionListResult, await self.get("/v5/execution/list", dict(params)))
+        return cast(ExecutionListResult, await self.get(REST_PATHS["get_executions"], dict(params)))
 
     def open_order_pages(
         self, *, max_pages: int = DEFAULT_MAX_PAGES, **params: Unpack[OrderQuery]
@@ -101,7 +108,7 @@ class RestClient:
         return follow_pages(self.get_open_orders, params, max_pages=max_pages)
 
     def order_history_pages(
-        self, *, max_pages: int = DEFAULT_MAX_PAGES, **params: Unpack[OrderQuery]
+        self, *, max_pages: int = DEFAULT_MAX_PAGES, **params: Unpack[OrderHistoryQuery]
     ) -> AsyncIterator[OrderListResult]:
         """Every page of ``get_order_history(**params)`` (as ``open_order_pages``)."""
         return follow_pages(self.get_order_history, params, max_pages=max_pages)

@@ -1,59 +1,33 @@
-"""The REST queries' parameters and results, typed (the order objects are the generated ones)."""
+"""The REST queries' parameters and results under their first names: the generated types.
 
-from __future__ import annotations
+``schema/rest_api.yaml`` defines them (``bybit_wsapi_generated``); nothing is typed here.
+"""
 
-from typing import Literal, NotRequired, TypedDict
+from typing import TypeAlias
 
-from bybit_wsapi_generated import CategoryV5, ExecutionV5, OrderStatusV5, OrderV5
+from bybit_wsapi_generated import (
+    ExecutionListParamsV5,
+    ExecutionListResultV5,
+    OpenOrdersParamsV5,
+    OrderHistoryParamsV5,
+    OrderListResultV5,
+)
 
-__all__ = ["ExecutionListResult", "ExecutionQuery", "OrderListResult", "OrderQuery"]
+__all__ = [
+    "ExecutionListResult",
+    "ExecutionQuery",
+    "OrderHistoryQuery",
+    "OrderListResult",
+    "OrderQuery",
+]
 
-
-class OrderQuery(TypedDict):
-    """``GET /v5/order/realtime`` and ``/v5/order/history`` parameters."""
-
-    category: CategoryV5
-    symbol: NotRequired[str]
-    baseCoin: NotRequired[str]
-    settleCoin: NotRequired[str]
-    orderId: NotRequired[str]
-    orderLinkId: NotRequired[str]
-    openOnly: NotRequired[Literal[0, 1]]
-    """realtime only: 0 open orders, 1 the recent closed ones (ignored with an id)."""
-    orderFilter: NotRequired[str]
-    orderStatus: NotRequired[OrderStatusV5]
-    """history only."""
-    startTime: NotRequired[int]
-    endTime: NotRequired[int]
-    limit: NotRequired[int]
-    cursor: NotRequired[str]
-
-
-class ExecutionQuery(TypedDict):
-    """``GET /v5/execution/list`` parameters (an id makes Bybit ignore the others)."""
-
-    category: CategoryV5
-    symbol: NotRequired[str]
-    orderId: NotRequired[str]
-    orderLinkId: NotRequired[str]
-    startTime: NotRequired[int]
-    endTime: NotRequired[int]
-    execType: NotRequired[str]
-    limit: NotRequired[int]
-    cursor: NotRequired[str]
-
-
-class OrderListResult(TypedDict):
-    """``result`` of the order queries: newest first; ``nextPageCursor`` ``""`` on the last."""
-
-    category: CategoryV5
-    list: list[OrderV5]
-    nextPageCursor: str
-
-
-class ExecutionListResult(TypedDict):
-    """``result`` of ``/v5/execution/list``: newest first."""
-
-    category: CategoryV5
-    list: list[ExecutionV5]
-    nextPageCursor: str
+OrderQuery: TypeAlias = OpenOrdersParamsV5
+"""``GET /v5/order/realtime`` parameters."""
+OrderHistoryQuery: TypeAlias = OrderHistoryParamsV5
+"""``GET /v5/order/history`` parameters."""
+ExecutionQuery: TypeAlias = ExecutionListParamsV5
+"""``GET /v5/execution/list`` parameters."""
+OrderListResult: TypeAlias = OrderListResultV5
+"""``result`` of both order queries."""
+ExecutionListResult: TypeAlias = ExecutionListResultV5
+"""``result`` of ``/v5/execution/list``."""

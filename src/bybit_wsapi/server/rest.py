@@ -22,16 +22,19 @@ from collections.abc import Callable, Mapping
 from typing import Final
 from urllib.parse import parse_qsl, urlsplit
 
+from bybit_wsapi_generated.rest import REST_ENDPOINTS
+from bybit_wsapi_generated.rest import REST_PATHS as ROUTES
+
 from bybit_wsapi.auth import Verifier
 from bybit_wsapi.retcodes import RetCode
 
 from .account import Account
-from .rest_queries import EXECUTIONS, HISTORY, REALTIME, RefusedError, RestOptions, query
+from .rest_queries import RefusedError, RestOptions, query
 
 __all__ = ["REST_PATHS", "RestOptions", "RestServer"]
 
-TIME: Final = "/v5/market/time"
-REST_PATHS: Final = frozenset({TIME, REALTIME, HISTORY, EXECUTIONS})
+TIME: Final = ROUTES["get_server_time"]
+REST_PATHS: Final = frozenset(REST_ENDPOINTS)
 Reply = tuple[int, list[tuple[str, str]], str]
 
 

@@ -26,8 +26,12 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final
+from typing import Any, Final, get_args
 from urllib.parse import quote, unquote
+
+from bybit_wsapi_generated import CategoryV5
+from bybit_wsapi_generated.rest import REST_ENDPOINTS
+from bybit_wsapi_generated.rest import REST_PATHS as ROUTES
 
 from bybit_wsapi.retcodes import RetCode
 
@@ -36,15 +40,23 @@ from .orders import OPEN, STATUS
 
 __all__ = ["EXECUTIONS", "HISTORY", "REALTIME", "RefusedError", "RestOptions", "query"]
 
-EXECUTIONS: Final = "/v5/execution/list"
-REALTIME: Final = "/v5/order/realtime"
-HISTORY: Final = "/v5/order/history"
-CATEGORIES: Final = ("linear", "inverse", "spot", "option")
+EXECUTIONS: Final = ROUTES["get_executions"]
+REALTIME: Final = ROUTES["get_open_orders"]
+HISTORY: Final = ROUTES["get_order_history"]
+CATEGORIES: Final = get_args(CategoryV5)
 _DAY_MS: Final = 86_400_000
 _WEEK_MS: Final = 7 * _DAY_MS
+"""How long order/history keeps a closed order that is neither short-lived nor filled."""
 _SHORT_LIVED: Final = frozenset({"Cancelled", "Rejected", "Deactivated"})
-_LIMITS: Final = {REALTIME: (50, 20), HISTORY: (50, 20), EXECUTIONS: (100, 50)}
-"""Path -> (most rows a page may ask for, the default)."""
+_LIMITS: Final[Mapping[str, tuple[int, int]]] = {
+    path: (rule["page_max"], rule["page_default"])
+    for path, rule in REST_ENDPOINTS.items()
+    if rule["page_max"] is not None and rule["page_default"] is not None
+}
+"""Path -> (most rows a page may ask for, the default): the spec's page_size."""
+_WINDOW_MS: Final = (REST_ENDPOINTS[HISTORY]["time_window_days"] or 0) * _DAY_MS
+"""The longest startTime..endTime span, and the window without either (history, executions)."""
+_REQUIRE_ANY: Final = REST_ENDPOINTS[REALTIME]["require_any_for_categories"]
 _UNPAGED: Final = frozenset({"cursor", "limit"})
 _PLACEHOLDERS: Final[Mapping[str, object]] = {
     "avgPrice": "",
@@ -123,10 +135,10 @@ def _orders(account: Account, category: str, now: int, options: RestOptions) -> 
 def _realtime(
     category: str, orders: list[Row], params: Mapping[str, str], options: RestOptions
 ) -> list[Row]:
-    if category == "linear" and not any(
-        params.get(k) for k in ("symbol", "baseCoin", "settleCoin")
-    ):
-        raise RefusedError(RetCode.PARAM_ERROR, "symbol, baseCoin or settleCoin is required")
+    for group in _REQUIRE_ANY.get(category, ()):  # linear: symbol, baseCoin or settleCoin
+        if not any(params.get(k) for k in group):
+            names = f"{', '.join(group[:-1])} or {group[-1]}"
+            raise RefusedError(RetCode.PARAM_ERROR, f"{names} is required")
     closed = sorted(
         (row for row in orders if row[1].get("orderStatus") not in OPEN),
         key=lambda row: _ms(row[1], "updatedTime"),
@@ -190,12 +202,13 @@ def _window(params: Mapping[str, str], now: int) -> tuple[int, int]:
     start, end = params.get("startTime", ""), params.get("endTime", "")
     if (start and not start.isdigit()) or (end and not end.isdigit()):
         raise RefusedError(RetCode.PARAM_ERROR, "startTime and endTime: integers (ms)")
-    low = int(start) if start else (int(end) - _WEEK_MS if end else now - _WEEK_MS)
-    high = int(end) if end else (low + _WEEK_MS if start else now)
+    low = int(start) if start else (int(end) - _WINDOW_MS if end else now - _WINDOW_MS)
+    high = int(end) if end else (low + _WINDOW_MS if start else now)
     if high < low:
         raise RefusedError(RetCode.PARAM_ERROR, "endTime must not be before startTime")
-    if high - low > _WEEK_MS:
-        raise RefusedError(RetCode.PARAM_ERROR, "endTime - startTime must be at most 7 days")
+    if high - low > _WINDOW_MS:
+        days = _WINDOW_MS // _DAY_MS
+        raise RefusedError(RetCode.PARAM_ERROR, f"endTime - startTime must be at most {days} days")
     return low, high
 
 

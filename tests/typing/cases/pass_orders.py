@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import assert_type
 
-from bybit_wsapi import OrderStatusV5, OrderV5, WebsocketClient
+from bybit_wsapi import OrderStatusV5, RestOrderV5, WebsocketClient
 from bybit_wsapi.orders import OrderTracker, OrderView, track_orders
 from bybit_wsapi.rest import OrderListResult, RestClient
 
@@ -22,4 +22,4 @@ async def follow(ws: WebsocketClient, rest: RestClient) -> None:
             assert_type(change, OrderView)
     page = await rest.get_open_orders(category="linear", symbol="BTCUSDT", orderLinkId="x")
     assert_type(page, OrderListResult)
-    assert_type(page["list"], list[OrderV5])
+    assert_type(page["list"], list[RestOrderV5])
