@@ -26,15 +26,22 @@ MAX_FRAMES_PER_WRITE = 256
 class _Call:
     """What ``submit`` returns: awaiting it writes the request if the line is idle."""
 
-    __slots__ = ("_future", "_line", "_request")
+    __slots__ = ("_future", "_kick", "_line", "_request")
 
-    def __init__(self, line: RequestLine, request: Request, future: asyncio.Future[Any]) -> None:
+    def __init__(
+        self,
+        line: RequestLine,
+        request: Request,
+        future: asyncio.Future[Any],
+        kick: asyncio.TimerHandle | None,
+    ) -> None:
         self._line = line
         self._request = request
         self._future = future
+        self._kick = kick
 
     def __await__(self) -> Generator[Any, None, Any]:
-        return self._line.complete(self._request, self._future).__await__()
+        return self._line.complete(self._request, self._future, self._kick).__await__()
 
 
 class RequestLine:
@@ -63,17 +70,24 @@ class RequestLine:
         """Queue one request; its awaitable, and whether it needs a session to be opened."""
         loop = self._loop
         future: asyncio.Future[Any] = loop.create_future()
-        request = self.protocol.submit(op, params, future, timeout=timeout, now=loop.time())
+        now = loop.time()
+        request = self.protocol.submit(op, params, future, timeout=timeout, now=now)
         if future.done():  # refused, or the client is closed
             return future, False
         self._arm(min(request.deadline, request.connect_deadline))
         if self.live is not None and self.protocol.writable:
-            loop.call_soon(self._kick)
-            return _Call(self, request, future), False
+            # The writer is woken on the next loop turn unless the awaiting task writes the
+            # request first and cancels this: a cancelled timer at the head of the loop's
+            # schedule is dropped before the loop polls, where a ``call_soon`` would cost a
+            # turn (one more poll) per call.
+            kick = loop.call_at(now, self._kick)
+            return _Call(self, request, future, kick), False
         self._queued.set()
-        return _Call(self, request, future), True
+        return _Call(self, request, future, None), True
 
-    async def complete(self, request: Request, future: asyncio.Future[Any]) -> Any:
+    async def complete(
+        self, request: Request, future: asyncio.Future[Any], kick: asyncio.TimerHandle | None
+    ) -> Any:
         """Write ``request`` if it is next in line and the line is idle; then wait for it."""
         queue = self.protocol.table.queue
         session = self.live
@@ -86,12 +100,16 @@ class RequestLine:
             and self.protocol.writable
         ):
             batch = self.protocol.table.take(1)
-            try:
-                # a socket that takes nothing (peer not reading) must not outlast the timeout
-                async with asyncio.timeout_at(request.deadline):
-                    await self._send(session, batch)
-            except TimeoutError:
-                pass  # the deadline timer settles it: sent, outcome unknown
+            if kick is not None and not queue:
+                kick.cancel()  # nothing left for the writer
+            frames = self._frames(batch)
+            if not self._try_send(session, frames):
+                try:
+                    # a socket that takes nothing (peer not reading) must not outlast the timeout
+                    async with asyncio.timeout_at(request.deadline):
+                        await self._send(session, batch, frames)
+                except TimeoutError:
+                    pass  # the deadline timer settles it: sent, outcome unknown
         return await future
 
     def _kick(self) -> None:
@@ -139,12 +157,23 @@ class RequestLine:
             if not self.protocol.writable:
                 return
             batch = table.take(MAX_FRAMES_PER_WRITE)
-            if batch and not await self._send(session, batch):
+            if batch and not await self._send(session, batch, self._frames(batch)):
                 return
 
-    async def _send(self, session: WireSession, batch: list[Request]) -> bool:
-        """Write ``batch`` (already in flight); False once the session cannot send."""
-        frames = self.protocol.frames(batch, int(time.time() * 1000), self._loop.time())
+    def _frames(self, batch: list[Request]) -> list[str]:
+        """The frames of ``batch`` (now in flight), stamped with the clocks."""
+        return self.protocol.frames(batch, int(time.time() * 1000), self._loop.time())
+
+    def _try_send(self, session: WireSession, frames: list[str]) -> bool:
+        """Write ``frames`` without waiting if the session can; False: use :meth:`_send`."""
+        try:
+            return session.try_send(frames)
+        except Exception as exc:
+            self._failed(session, f"sending failed ({describe(exc)})")
+            return True  # done with: the connection is being replaced
+
+    async def _send(self, session: WireSession, batch: list[Request], frames: list[str]) -> bool:
+        """Write ``batch``'s ``frames``; False once the session cannot send."""
         self._writing = True
         try:
             await session.send_texts(frames)
@@ -157,6 +186,9 @@ class RequestLine:
             reason = f"sending failed ({describe(exc)})"
         finally:
             self._writing = False
+        self._failed(session, reason)
+        return False
+
+    def _failed(self, session: WireSession, reason: str) -> None:
         if self.live is session:
             self._broken(reason)
-        return False

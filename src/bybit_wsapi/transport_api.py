@@ -54,6 +54,11 @@ class TransportConnectError(ConnectionError):
 class WireSession(Protocol):
     """One open WebSocket session, as the connection sees it."""
 
+    def try_send(self, frames: Sequence[str]) -> bool:
+        """Write ``frames`` now if the session takes them without waiting; False: nothing was
+        written (the session ended, or its write buffer is full): await :meth:`send_texts`."""
+        ...
+
     async def send_texts(self, frames: Sequence[str]) -> None:
         """Write ``frames`` in order as text messages.
 

@@ -78,6 +78,13 @@ class FastSession(asyncio.Protocol):
     def closed(self) -> bool:
         return self._held.ended
 
+    def try_send(self, frames: Sequence[str]) -> bool:
+        transport = self._transport
+        if transport is None or self._write_paused or self._closing or self._held.ended:
+            return False
+        transport.write(self._framer.encode_texts(frames))
+        return True
+
     async def send_texts(self, frames: Sequence[str]) -> None:
         transport = self._transport
         if transport is None or self._closing or self._held.ended:

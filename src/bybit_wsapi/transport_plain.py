@@ -46,6 +46,9 @@ class PlainSession:
     def closed(self) -> bool:
         return self._held.ended
 
+    def try_send(self, frames: Sequence[str]) -> bool:
+        return False  # httpx-ws writes under its lock, in a coroutine
+
     async def send_texts(self, frames: Sequence[str]) -> None:
         ws = self._ws
         if ws is None or self.closed or self._close_requested.is_set():

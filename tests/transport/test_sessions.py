@@ -272,6 +272,42 @@ async def test_a_write_waits_while_the_peer_reads_nothing_then_completes(
 
 
 @pytest.mark.anyio
+async def test_try_send_writes_at_once_only_while_the_socket_takes_data(
+    kind: str, peer: Callable[[Script], Awaitable[str]]
+) -> None:
+    reading = asyncio.Event()
+    got: list[str] = []
+    fast = kind == "fast"  # httpx-ws writes in a coroutine: the plain session never writes here
+    expected = ["first", "xxxxx", "last"] if fast else ["xxxxx", "last"]
+
+    async def script(ws: ws_server.ServerConnection) -> None:
+        ws.transport.pause_reading()
+        await reading.wait()
+        ws.transport.resume_reading()
+        async for message in ws:
+            got.append(str(message)[:5])
+            if len(got) == len(expected):
+                break
+        await ws.close()
+
+    session = await connect(await peer(script), [])
+    assert session.try_send(["first"]) is fast
+    big = asyncio.ensure_future(session.send_texts([HUGE]))
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert not big.done()
+    assert session.try_send(["refused"]) is False  # the buffer is full: nothing is written
+    reading.set()
+    async with asyncio.timeout(20):
+        await big
+    await session.send_texts(["last"])
+    await ended(session)
+    assert session.try_send(["late"]) is False  # ended: nothing is written
+    await session.close()
+    assert got == expected
+
+
+@pytest.mark.anyio
 async def test_a_write_waiting_when_the_session_ends_fails_as_possibly_sent(
     kind: str, peer: Callable[[Script], Awaitable[str]]
 ) -> None:
