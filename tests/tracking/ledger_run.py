@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import random
 import time
 from collections import Counter
@@ -26,6 +27,8 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
+
+import httpx
 
 from bybit_wsapi import WS_KEY_MAP, RequestError, WebsocketClient
 from bybit_wsapi.orders import (
@@ -36,7 +39,7 @@ from bybit_wsapi.orders import (
     track_orders,
 )
 from bybit_wsapi.rest import RestClient
-from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
+from bybit_wsapi.server import LocalServer, ServerConfig
 
 __all__ = ["Plan", "Summary", "run"]
 
@@ -55,14 +58,18 @@ SETTLE_TIMEOUT: Final = 30.0
 @dataclass(frozen=True)
 class Plan:
     orders: int = 2000
-    """Orders to create."""
+    """Orders to create, over ``orders / per_account`` accounts (sub-accounts, one client and
+    tracker each, run one after the other)."""
     seed: int = 14
-    batch: int = 24
+    per_account: int = 250
+    batch: int = 48
     """Calls per pipelined batch."""
-    drop_percent: int = 30
-    """Rounds that are one call through ``drop_after_apply`` or ``drop_before_apply``."""
-    reconnect_every: int = 400
-    """Creates between two private-stream drops."""
+    drops: int = 4
+    """Calls per account made alone through ``drop_after_apply`` or ``drop_before_apply``
+    (half each; one in four an amend or cancel, the others creates)."""
+    reconnects: int = 3
+    """Private-stream drops (each in another account, a quarter into its orders: the resync
+    re-reads every open order, and the mock's REST costs grow with the account)."""
 
 
 @dataclass
@@ -104,20 +111,33 @@ class Summary:
 
 class _Ledger:
     def __init__(
-        self, plan: Plan, server: LocalServer, ws: WebsocketClient, tracker: OrderTracker
+        self,
+        plan: Plan,
+        *,
+        number: int,
+        server: LocalServer,
+        ws: WebsocketClient,
+        tracker: OrderTracker,
+        summary: Summary,
     ) -> None:
         self.plan = plan
-        self.rng = random.Random(plan.seed)
+        self.number = number
+        self.api_key = f"ledger-{number}"
+        self.rng = random.Random(f"{plan.seed}:{number}")
         self.server = server
         self.ws = ws
         self.tracker = tracker
         self.rest = tracker.rest
-        self.summary = Summary(plan.seed)
+        self.summary = summary
+        self.private_back = asyncio.Event()
+        ws.on("reconnected", self._reconnected)
         self.sent: Counter[str] = Counter()
         """order.create frames this test sent, per orderLinkId."""
         self.limits: dict[str, dict[str, Any]] = {}
         """Limit orders that may still be open: link -> their create's params."""
         self.created = 0
+        self.busy: set[str] = set()
+        """Orders an amend or cancel of the current batch targets already."""
         self.instrument: dict[str, tuple[str, str]] = {}
         """link -> (category, symbol) of every create (an ack alone does not say them)."""
 
@@ -159,7 +179,7 @@ class _Ledger:
         listing = self.server.market.listing(category, symbol)
         assert listing is not None
         side = rng.choice(("Buy", "Sell"))
-        link = f"s{self.plan.seed}-{self.created}"
+        link = f"s{self.plan.seed}-{self.number}-{self.created}"
         params: dict[str, Any] = {
             "category": category,
             "symbol": symbol,
@@ -174,7 +194,7 @@ class _Ledger:
             if category == "spot":
                 params["marketUnit"] = "baseCoin"
         else:
-            where = "cross" if kind < 0.45 else "near" if kind < 0.8 else "far"
+            where = "cross" if kind < 0.45 else "near" if kind < 0.9 else "far"
             params["orderType"] = "Limit"
             params["price"] = self.price(category, symbol, side, where)
             self.limits[link] = params
@@ -182,15 +202,18 @@ class _Ledger:
 
     def open_limit(self) -> str | None:
         """A limit order the tracker thinks is open (closed ones are forgotten on the way)."""
-        while self.limits:
+        for _ in range(4):
+            if not self.limits:
+                return None
             link = self.rng.choice(list(self.limits))
+            if link in self.busy:
+                continue
             view = self.tracker.get(link)
             if view is not None and view.phase == "open" and view.status is not None:
+                self.busy.add(link)
                 return link
-            if view is None or view.phase != "unknown":
+            if view is not None and view.phase in ("closed", "failed"):
                 del self.limits[link]
-            else:
-                return None
         return None
 
     def amend_or_cancel(self) -> tuple[str, dict[str, Any]] | None:
@@ -199,7 +222,7 @@ class _Ledger:
             return None
         params = self.limits[link]
         target = {k: params[k] for k in ("category", "symbol", "orderLinkId")}
-        if self.rng.random() < 0.5:
+        if self.rng.random() < 0.6:
             return "order.cancel", target
         where = self.rng.choice(("cross", "near", "far"))
         price = self.price(params["category"], params["symbol"], params["side"], where)
@@ -214,16 +237,17 @@ class _Ledger:
 
     # --- rounds ----------------------------------------------------------------------------
 
-    async def batch(self, *, step: bool) -> None:
+    async def batch(self, *, step: bool, size: int) -> None:
         calls: list[Awaitable[object]] = []
-        for _ in range(self.plan.batch):
-            if self.created >= self.plan.orders:
+        for _ in range(size):
+            if self.created >= self.plan.per_account:
                 break
             op, params = self.next_call()
             calls.append(self.call(op, params))
         if step:  # the market moves mid-batch: amends and cancels race its fills
-            calls.insert(self.rng.randrange(len(calls) + 1), self.server.step(20))
+            calls.insert(self.rng.randrange(len(calls) + 1), self.server.step(100))
         await asyncio.gather(*calls)
+        self.busy.clear()
 
     async def normal_round(self) -> None:
         faults = self.server.faults
@@ -233,13 +257,14 @@ class _Ledger:
         self.summary.faults["push_before_ack"] += faults.push_before_ack
         self.summary.faults["cancel_races_fill"] += faults.cancel_races_fill
         try:
-            await self.batch(step=rng.random() < 0.5)
+            await self.batch(step=rng.random() < 0.8, size=self.plan.batch)
         finally:
             faults.push_before_ack = faults.cancel_races_fill = False
 
-    async def drop_round(self) -> None:
-        fault = self.rng.choice(("drop_after_apply", "drop_before_apply"))
-        call = self.amend_or_cancel() if self.rng.random() < 0.2 else None
+    async def drop_round(self, number: int) -> None:
+        fault = ("drop_after_apply", "drop_before_apply")[number % 2]
+        call = self.amend_or_cancel() if number % 4 == 3 else None
+        self.busy.clear()
         op, params = call or self.create()
         self.summary.faults[fault] += 1
         setattr(self.server.faults, fault, True)
@@ -248,15 +273,15 @@ class _Ledger:
         finally:
             setattr(self.server.faults, fault, False)
         if op == "order.create" and outcome == "unknown":
-            await self.settle(params)
+            await self.settle(params, resend=(number + self.number) % 4 == 1)
 
-    async def settle(self, params: dict[str, Any]) -> None:
+    async def settle(self, params: dict[str, Any], *, resend: bool) -> None:
         """Reconcile an unknown create at once; or let ``resend_if_proven_absent`` do it and,
         proven absent, resend it once (opt-in)."""
         link = params["orderLinkId"]
         assert self.rest is not None
         try:
-            if self.rng.random() < 0.5:
+            if not resend:
                 await self.tracker.reconcile(link, deadline=0)
             else:
                 self.sent[link] += 1  # if proven absent, the helper resends it once
@@ -273,20 +298,39 @@ class _Ledger:
             return
         self.summary.adopted += 1
 
+    def _reconnected(self, event: object) -> None:
+        if isinstance(event, dict) and event.get("wsKey") == WS_KEY_MAP.v5_private:
+            self.private_back.set()
+
     async def reconnect_round(self) -> None:
-        """The private stream drops; the market moves and a batch runs before it is back."""
+        """The private stream drops; the market moves and calls race its reconnect (their
+        pushes may be lost: the tracker's resync re-reads the orders it knows); then, as the
+        README says, orders acked that no push named are reconciled with their instrument."""
         self.summary.faults["push_loss_reconnect"] += 1
+        self.private_back.clear()
         await self.server.drop_stream_connections()
         await self.server.step(20)  # fills nobody is subscribed to: never pushed
-        await self.batch(step=True)
+        await self.batch(step=True, size=8)
+        async with asyncio.timeout(SETTLE_TIMEOUT):
+            await self.private_back.wait()
+        await self.reconcile_unpushed()
+
+    async def reconcile_unpushed(self) -> None:
+        for view in self.tracker.orders():
+            if view.status is None and view.acked:  # no push named it: resync cannot know
+                category, symbol = self.instrument[view.order_link_id]  # its instrument
+                await self.tracker.reconcile(
+                    view.order_link_id, deadline=0, category=category, symbol=symbol
+                )
+                self.summary.acked_unpushed += 1
 
     # --- the end ---------------------------------------------------------------------------
 
     def server_creates(self) -> Counter[str]:
         return Counter(
             str(args.get("orderLinkId"))
-            for _, op, _, args in self.server.received
-            if op == "order.create" and isinstance(args, dict)
+            for key, op, _, args in self.server.received
+            if key == self.api_key and op == "order.create" and isinstance(args, dict)
         )
 
     async def finish(self) -> None:
@@ -296,16 +340,9 @@ class _Ledger:
                 self.summary.adopted += 1
             except OrderAbsentError:
                 self.summary.absent += 1
-        for view in self.tracker.orders():
-            if view.status is None and view.acked:  # acked while the private stream was down:
-                category, symbol = self.instrument[view.order_link_id]  # no push named it
-                await self.tracker.reconcile(
-                    view.order_link_id, deadline=0, category=category, symbol=symbol
-                )
-                self.summary.acked_unpushed += 1
-        await self.server.wait_stream_connections(1)
+        await self.reconcile_unpushed()
         await self.server.flushed()
-        held = {str(o["orderLinkId"]): _state(o) for o in self.server.orders(DEMO_API_KEY)}
+        held = {str(o["orderLinkId"]): _state(o) for o in self.server.orders(self.api_key)}
         await _agree(self.tracker, held)
         assert self.tracker.unknown() == [], self.tracker.unknown()
         for view in self.tracker.orders():
@@ -317,9 +354,9 @@ class _Ledger:
             for link in set(received) | set(self.sent)
             if received[link] != self.sent[link]
         }
-        self.summary.held = len(held)
-        self.summary.statuses = Counter(state[0] for state in held.values())
-        self.summary.orders = self.created
+        self.summary.held += len(held)
+        self.summary.statuses.update(state[0] for state in held.values())
+        self.summary.orders += self.created
 
 
 def _state(order: dict[str, object]) -> tuple[str, Decimal, Decimal | None]:
@@ -367,44 +404,67 @@ async def _agree(
 
 
 async def run(plan: Plan) -> Summary:
-    """One ledger run; ``AssertionError`` (naming the seed) if the tracker and server disagree."""
+    """One ledger run; ``AssertionError`` (naming the seed) if a tracker and the server
+    disagree."""
     started = time.perf_counter()
-    config = ServerConfig(rate_limit=False, manual_clock=True, seed=plan.seed)
+    count = -(-plan.orders // plan.per_account)
+    accounts = {f"ledger-{n}": f"secret-{n}" for n in range(count)}
+    config = ServerConfig(rate_limit=False, manual_clock=True, seed=plan.seed, accounts=accounts)
+    summary = Summary(plan.seed)
+    chosen = random.Random(plan.seed).sample(range(count), min(count, plan.reconnects))
     async with LocalServer(config) as server:
-        http = server.base_url.replace("ws://", "http://")
         server.rest.options.rate_limit = 1_000_000  # a test of scale, not of the limit
-        ws = WebsocketClient(
-            key=DEMO_API_KEY,
-            secret=DEMO_API_SECRET,
-            base_url=server.base_url,
-            reconnect_initial_delay=0.001,
-            reconnect_max_delay=0.002,
-            request_timeout=10,
-        )
-        rest = RestClient(key=DEMO_API_KEY, secret=DEMO_API_SECRET, base_url=http)
-        try:
-            tracker = await track_orders(ws, rest=rest, max_closed=2 * plan.orders)
-            await ws.connect_ws_api()
-            ledger = _Ledger(plan, server, ws, tracker)
-            rng = ledger.rng
-            next_drop = plan.reconnect_every // 2
+        for number in range(count):
+            size = min(plan.per_account, plan.orders - number * plan.per_account)
+            part = dataclasses.replace(plan, per_account=size, reconnects=int(number in chosen))
             try:
-                while ledger.created < plan.orders:
-                    if ledger.created >= next_drop:
-                        next_drop += plan.reconnect_every
-                        await ledger.reconnect_round()
-                    elif rng.randrange(100) < plan.drop_percent:
-                        await ledger.drop_round()
-                    else:
-                        await ledger.normal_round()
-                await ledger.finish()
+                await _account(part, number, server, summary)
             except AssertionError as error:
-                raise AssertionError(f"ledger seed {plan.seed}: {error}") from None
-        finally:
-            await ws.close()
-            await rest.close()
-    ledger.summary.seconds = time.perf_counter() - started
-    return ledger.summary
+                raise AssertionError(
+                    f"ledger seed {plan.seed}, account {number}: {error}"
+                ) from None
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+async def _account(plan: Plan, number: int, server: LocalServer, summary: Summary) -> None:
+    key, secret = f"ledger-{number}", f"secret-{number}"
+    ws = WebsocketClient(
+        key=key,
+        secret=secret,
+        base_url=server.base_url,
+        reconnect_initial_delay=0.001,
+        reconnect_max_delay=0.002,
+        request_timeout=10,
+    )
+    rest = RestClient(
+        key=key,
+        secret=secret,
+        base_url=server.base_url.replace("ws://", "http://"),
+        transport=httpx.AsyncHTTPTransport(verify=False),  # loopback HTTP: no CA bundle to load
+    )
+    try:
+        tracker = await track_orders(ws, rest=rest, max_closed=2 * plan.per_account)
+        await ws.connect_ws_api()
+        ledger = _Ledger(
+            plan, number=number, server=server, ws=ws, tracker=tracker, summary=summary
+        )
+        rng = ledger.rng
+        reconnect_at = plan.per_account // 4 if plan.reconnects else plan.per_account
+        drop_at = sorted(rng.sample(range(plan.per_account), plan.drops), reverse=True)
+        while ledger.created < plan.per_account:
+            if ledger.created >= reconnect_at:
+                reconnect_at = plan.per_account
+                await ledger.reconnect_round()
+            elif drop_at and ledger.created >= drop_at[-1]:
+                drop_at.pop()
+                await ledger.drop_round(len(drop_at))
+            else:
+                await ledger.normal_round()
+        await ledger.finish()
+    finally:
+        await ws.close()
+        await rest.close()
 
 
 def main() -> None:
