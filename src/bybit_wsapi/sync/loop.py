@@ -36,8 +36,6 @@ CLOSE_TIMEOUT = 5.0
 thread is left to finish on its own (the async close is itself bounded)."""
 _LEFTOVER_TIMEOUT = 1.0
 """Seconds the stopping loop gives calls still settling (the close already failed them)."""
-_MALLOC_WARMUP = 1 << 20
-"""Bytes allocated and freed once on a new loop thread (see :meth:`LoopThread._main`)."""
 _numbers = itertools.count(1)
 
 
@@ -139,12 +137,6 @@ class LoopThread:
             self._stop.set()
 
     def _main(self, started: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]]) -> None:
-        # glibc serves an allocation over its mmap threshold (128 KiB until a larger freed block
-        # raises it) from mmap in a thread other than the main one; asyncio reads a socket into
-        # 256 KiB, so each reply cost an mmap, an mremap and an munmap (a TLB shootdown across
-        # cores): about 10% of a call's CPU. Freeing one larger block raises the threshold.
-        warmup = bytearray(_MALLOC_WARMUP)
-        del warmup
         selector = self._selector
         try:
             with asyncio.Runner(loop_factory=lambda: asyncio.SelectorEventLoop(selector)) as runner:
