@@ -28,6 +28,7 @@ SPECS = (SPEC, STREAMS, REST)
 GENERATED = ROOT / "generated" / "bybit_wsapi_generated"
 SPEC_TEXT = SPEC.read_text(encoding="utf-8")
 STREAMS_TEXT = STREAMS.read_text(encoding="utf-8")
+REST_TEXT = REST.read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,19 @@ def run_cli(*args: str, cwd: Path = ROOT) -> Run:
     return Run(code, out.getvalue(), err.getvalue())
 
 
-def write_specs(folder: Path, api: str = SPEC_TEXT, streams: str = STREAMS_TEXT) -> list[str]:
-    """Both spec files in ``folder``; the ``--spec`` arguments naming them."""
+def write_specs(
+    folder: Path, api: str = SPEC_TEXT, streams: str = STREAMS_TEXT, rest: str | None = None
+) -> list[str]:
+    """The trade API and streams spec files (and ``rest_api.yaml`` when ``rest`` is given) in
+    ``folder``; the ``--spec`` arguments naming them."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "ws_api.yaml").write_text(api, encoding="utf-8")
-    (folder / "ws_streams.yaml").write_text(streams, encoding="utf-8")
-    return ["--spec", str(folder / "ws_api.yaml"), "--spec", str(folder / "ws_streams.yaml")]
+    texts = {"ws_api.yaml": api, "ws_streams.yaml": streams, "rest_api.yaml": rest}
+    args = []
+    for name, text in texts.items():
+        if text is not None:
+            (folder / name).write_text(text, encoding="utf-8")
+            args += ["--spec", str(folder / name)]
+    return args
 
 
 def import_package(pkg: Path, name: str) -> ModuleType:
