@@ -10,7 +10,8 @@ steps, then their inverses), already decoded, applied in order after the snapsho
   checks (a floor: what the dict operations alone cost), and the same dict book parsing each
   price and size to Decimal as ours does (what the exact numbers alone cost).
 
-Microseconds per delta and per level change, best of ``REPEATS``.
+Microseconds of CPU time (not wall: the machine is shared) per delta and per level change,
+median of ``REPEATS`` passes.
 
 ``python -m tests.bench.streams_rate [--quick]`` prints this figure alone.
 """
@@ -18,6 +19,7 @@ Microseconds per delta and per level change, best of ``REPEATS``.
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -44,11 +46,11 @@ def _numbered(cycles: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 def _ours(snapshot: dict[str, Any], deltas: list[dict[str, Any]]) -> float:
     book = OrderBook("BTCUSDT", 50)
     assert book.apply(snapshot) is None
-    start = time.perf_counter()
+    start = time.process_time()
     for message in deltas:
         if book.apply(message) is not None:
             raise AssertionError(f"the bench stream broke the book: {book!r}")
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def _reference(
@@ -57,7 +59,7 @@ def _reference(
     data = snapshot["data"]
     bids = {parse(price): parse(size) for price, size in data["b"]}
     asks = {parse(price): parse(size) for price, size in data["a"]}
-    start = time.perf_counter()
+    start = time.process_time()
     for message in deltas:
         data = message["data"]
         for side, levels in ((bids, data["b"]), (asks, data["a"])):
@@ -66,16 +68,16 @@ def _reference(
                     side.pop(parse(price), None)
                 else:
                     side[parse(price)] = parse(size)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def book_cost(cycles: int = 25) -> dict[str, float]:
     """Microseconds per delta and per level change, ours and the dict reference."""
     snapshot, deltas = _numbered(cycles)
     levels = sum(len(m["data"]["b"]) + len(m["data"]["a"]) for m in deltas)
-    ours = min(_ours(snapshot, deltas) for _ in range(REPEATS))
-    reference = min(_reference(snapshot, deltas) for _ in range(REPEATS))
-    decimal = min(_reference(snapshot, deltas, Decimal) for _ in range(REPEATS))
+    ours = statistics.median(_ours(snapshot, deltas) for _ in range(REPEATS))
+    reference = statistics.median(_reference(snapshot, deltas) for _ in range(REPEATS))
+    decimal = statistics.median(_reference(snapshot, deltas, Decimal) for _ in range(REPEATS))
     return {
         "deltas": len(deltas),
         "levels_per_delta": levels / len(deltas),
@@ -96,7 +98,7 @@ def report(result: dict[str, Any]) -> list[str]:
     b = result["book"]
     return [
         f"Book update cost: {b['deltas']:,} orderbook.50 deltas of the intake stream "
-        f"({b['levels_per_delta']:.1f} level changes each), decoded, best of {REPEATS}",
+        f"({b['levels_per_delta']:.1f} level changes each), decoded, CPU time, median of {REPEATS} passes",
         f"  OrderBook.apply (Decimal, sorted, checked)  {b['us_per_delta']:.2f} us per delta, "
         f"{b['us_per_level']:.2f} us per level change",
         f"  reference dict book (str keys, no checks)   {b['reference_us_per_delta']:.2f} us per "
