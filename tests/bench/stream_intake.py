@@ -11,7 +11,8 @@ one: a raw socket that only counts bytes, i.e. what the source offers. After eve
 reports what it wrote and the CPU it spent, so its own ceiling (messages per CPU second of its
 core) stands beside each figure. Median over rounds, with the range.
 
-``python -m tests.bench.stream_intake [--quick] [--no-node] [--json PATH]`` prints this figure.
+``python -m tests.bench.stream_intake [--quick] [--no-node] [--json PATH]`` prints this figure;
+``--table run1.json run2.json ...`` makes the README table from saved runs.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ CLIENTS: Final = {
     "ours_update": "ours: subscribe_v5 + on('update')",
     "ours_stream": "ours: stream_orderbook async for",
     "ours_book": "ours: order_book (keeps the book)",
-    "pybit": "pybit 5.17 WebSocket.orderbook_stream",
+    "pybit": "pybit 5.17.0 WebSocket.orderbook_stream",
     "node": "Node bybit-api 4.7.7 WebsocketClient",
 }
 
@@ -181,12 +182,50 @@ def report(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+TABLE_COLUMNS: Final = {
+    "rate": ("msg/s to the consumer", "{:,.0f}"),
+    "per_cpu_s": ("msg per client CPU-second", "{:,.0f}"),
+    "us_per_msg": ("client CPU per msg (µs)", "{:.1f}"),
+    "client_cpu": ("client CPU", "{:.0%}"),
+    "client_wait": ("client waiting for a CPU", "{:.0%}"),
+    "source_cpu": ("source CPU", "{:.0%}"),
+}
+
+
+def table(paths: Sequence[Path]) -> list[str]:
+    """The README table from saved runs (``--json``): every run pooled, median (range)."""
+    saved = [json.loads(path.read_text()) for path in paths]
+    lines = [
+        "| orderbook.50 deltas | " + " | ".join(c for c, _ in TABLE_COLUMNS.values()) + " |",
+        "|---|" + "---|" * len(TABLE_COLUMNS),
+    ]
+    failed = {}
+    for client, label in CLIENTS.items():
+        runs = [r for s in saved for r in s["runs"][client]]
+        if errors := [r for r in runs if "error" in r]:
+            failed[client] = len(errors)
+        runs = [r | {"us_per_msg": 1e6 / r["per_cpu_s"]} for r in runs if "error" not in r]
+        cells = []
+        for key, (_, form) in TABLE_COLUMNS.items():
+            values = [r[key] for r in runs if key in r]
+            ends = (statistics.median(values), min(values), max(values)) if values else ()
+            cells.append("{} ({}-{})".format(*map(form.format, ends)) if values else "-")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    runs = sum(len(s["runs"][c]) for s in saved for c in CLIENTS)
+    lines.append(f"\n{runs} runs; failed runs: {failed or 'none'}")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-node", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--table", type=Path, nargs="+", help="the README table of saved runs")
     args = parser.parse_args(argv)
+    if args.table:
+        print("\n".join(table(args.table)))
+        return
     from .__main__ import node_sdk
 
     node = "skipped: --no-node" if args.no_node else node_sdk()

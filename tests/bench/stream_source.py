@@ -226,9 +226,9 @@ class _Source(asyncio.Protocol):
     def _on_frame(self, opcode: int, payload: bytes) -> None:
         transport, session = self.transport, self.session
         assert transport is not None and session is not None
-        if opcode == 0x8:
-            transport.write(_frame(payload[:2], 0x8))
-            transport.close()
+        if opcode == 0x8:  # the client is done: drop the backlog (with it, any close reply)
+            self.pushing = None
+            transport.abort()
         elif opcode == 0x9:
             transport.write(_frame(payload, 0xA))
         elif opcode == 0x1:
