@@ -2,15 +2,16 @@
 
 The frames are made once, by the local server's own market code (``Market.subscribe`` for the
 snapshot, then ``Market.advance`` for ``CYCLE`` market steps of 20 ms: the deltas Bybit's
-``orderbook.50`` cadence gives, about 5 levels each), then the inverse of each delta in reverse
+``orderbook.50`` cadence gives, about 6 level changes each), then the inverse of each delta in reverse
 order, which brings the book back to the snapshot: that cycle repeats for as long as a client
 reads, every delta with the next ``u`` (fixed width, patched into the pre-encoded frame), so the
-book the clients keep stays the server's book and never crosses. The source is a raw asyncio
+book the clients keep stays the server's book and never crosses (``seq``, ``ts`` and ``cts`` repeat
+with the cycle: no client checks them). The source is a raw asyncio
 protocol in its own process (``python -m tests.bench.stream_source``, prints its base URL): after
 the upgrade it answers subscribe, unsubscribe and ping with the local server's own stream
 protocol (``server.streams.Streams``, the linear dialect), then writes the snapshot and the
 deltas in batches of ``BATCH`` whenever the socket takes them (TCP backpressure: it offers
-exactly what the client reads, never queues more than a batch or two). When a connection closes
+exactly what the client reads, never more than ``SNDBUF`` plus 256 KiB ahead of it). When a connection closes
 it prints one JSON line: the frames it wrote, and the wall and CPU seconds since the stream
 started (its CPU per frame is the source's own ceiling).
 """
@@ -106,7 +107,7 @@ def _template(message: dict[str, Any]) -> tuple[bytes, bytes]:
 
 
 class Frames:
-    """The pre-encoded stream: ``snapshot()``, then ``batches()`` forever."""
+    """The pre-encoded stream: ``snapshot_frame``, then ``batches()`` forever."""
 
     def __init__(self, deltas: int = CYCLE) -> None:
         snapshot, cycle = stream_messages(deltas)
