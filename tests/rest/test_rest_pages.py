@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bybit_wsapi.errors import ConfigurationError
+from bybit_wsapi.orders import OrderTracker
 from bybit_wsapi.rest import RestAPIError, RestClient, RestPagesLeftError
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
 
@@ -79,3 +80,13 @@ async def test_a_foreign_cursor_is_refused_with_10001(rest: RestClient) -> None:
     first = await rest.get_order_history(**BTC, limit=1)
     with pytest.raises(RestAPIError, match=r"retCode=10001.*another query"):
         await rest.get_executions(**BTC, cursor=first["nextPageCursor"])
+
+
+async def test_reconcile_keeps_the_category_rest_rows_do_not_carry(
+    server: LocalServer, rest: RestClient
+) -> None:
+    tracker = OrderTracker(rest=rest)
+    view = await tracker.reconcile("m", deadline=0, category="linear", symbol="BTCUSDT")
+    assert (view.category, view.status) == ("linear", "Filled")
+    logged = len(server.accounts[DEMO_API_KEY].executions)
+    assert len(view.fills) == logged > 3  # every fill, adopted from /v5/execution/list

@@ -80,3 +80,34 @@ def test_order_pages_do_not_repeat_when_orders_arrive_between_them(mock: Mock) -
     walked = [o["orderLinkId"] for page in (first, second, third) for o in page["list"]]
     assert walked == ["o4", "o3", "o2", "o1", "o0"]
     assert third["nextPageCursor"] == ""
+
+
+DOCUMENTED = {  # shared/bybit-rest-orders.md §4.2 for a linear order (spot-only ones left out)
+    *("orderId", "orderLinkId", "parentOrderLinkId", "blockTradeId", "symbol", "price", "qty"),
+    *("side", "isLeverage", "positionIdx", "timeInForce", "orderType", "reduceOnly"),
+    *("closeOnTrigger", "placeType", "orderIv", "orderStatus", "createType", "cancelType"),
+    *("rejectReason", "createdTime", "updatedTime", "avgPrice", "leavesQty", "leavesValue"),
+    *("cumExecQty", "cumExecValue", "cumExecFee", "cumFeeDetail", "stopOrderType"),
+    *("triggerPrice", "triggerBy", "triggerDirection", "takeProfit", "stopLoss", "tpslMode"),
+    *("tpLimitPrice", "slLimitPrice", "tpTriggerBy", "slTriggerBy", "lastPriceOnCreated"),
+    *("smpType", "smpGroup", "smpOrderId"),
+}
+HISTORY_ONLY = {"slippageToleranceType", "slippageTolerance", "extraFees", "rpiTakerAccess"}
+
+
+def test_order_objects_have_the_documented_fields_and_types(mock: Mock) -> None:
+    mock.trade("create", create("shape"))
+    mock.trade("create", create("gone"))
+    mock.trade("cancel", cancel("gone"))
+    (live,) = mock.get(REALTIME, **BTC)["result"]["list"]
+    (closed,) = mock.get(HISTORY, **BTC)["result"]["list"]
+    for order in (live, closed):
+        assert order.keys() >= DOCUMENTED
+        assert not order.keys() & {"category", "closedPnl", "brokerOrderPrice", "feeCurrency"}
+        assert {type(order[k]) for k in ("positionIdx", "triggerDirection", "smpGroup")} == {int}
+        assert type(order["reduceOnly"]) is type(order["closeOnTrigger"]) is bool
+        assert isinstance(order["cumFeeDetail"], dict)
+    assert not live.keys() & HISTORY_ONLY and closed.keys() >= HISTORY_ONLY
+    assert (live["orderStatus"], closed["orderStatus"]) == ("New", "Cancelled")
+    assert (closed["cancelType"], closed["rejectReason"]) == ("CancelByUser", "EC_NoError")
+    assert live["avgPrice"] == "" and type(closed["rpiTakerAccess"]) is bool

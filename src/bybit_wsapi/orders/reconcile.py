@@ -155,7 +155,7 @@ async def _lookup(rest: OrderQueries, query: dict[str, Any]) -> Mapping[str, Any
         key = "orderId" if "orderId" in query else "orderLinkId"
         for order in page["list"]:
             if order.get(key) == query[key]:
-                return order
+                return {**order, "category": page["category"]}  # REST rows carry none
     return None
 
 
@@ -164,7 +164,7 @@ async def _adopt_fills(tracker: OrderTracker, rest: OrderQueries, query: dict[st
     wanted = {"category": query["category"], "limit": 100, key: query[key]}
     async for page in follow_pages(rest.get_executions, wanted, max_pages=_FILL_PAGES):
         for execution in page["list"]:
-            tracker.adopt_fill(execution)
+            tracker.adopt_fill({**execution, "category": page["category"]})
 
 
 async def resend_if_proven_absent(

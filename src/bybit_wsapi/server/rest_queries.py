@@ -30,13 +30,14 @@ from typing import Any, Final, get_args
 from urllib.parse import quote, unquote
 
 from bybit_wsapi_generated import CategoryV5
+from bybit_wsapi_generated.models import RestExecutionV5, RestOrderV5
 from bybit_wsapi_generated.rest import REST_ENDPOINTS
 from bybit_wsapi_generated.rest import REST_PATHS as ROUTES
 
 from bybit_wsapi.retcodes import RetCode
 
 from .account import Account
-from .orders import OPEN, STATUS
+from .orders import OPEN
 
 __all__ = ["EXECUTIONS", "HISTORY", "REALTIME", "RefusedError", "RestOptions", "query"]
 
@@ -58,16 +59,16 @@ _WINDOW_MS: Final = (REST_ENDPOINTS[HISTORY]["time_window_days"] or 0) * _DAY_MS
 """The longest startTime..endTime span, and the window without either (history, executions)."""
 _REQUIRE_ANY: Final = REST_ENDPOINTS[REALTIME]["require_any_for_categories"]
 _UNPAGED: Final = frozenset({"cursor", "limit"})
-_PLACEHOLDERS: Final[Mapping[str, object]] = {
-    "avgPrice": "",
-    "cumExecQty": "0",
-    "cumExecValue": "0",
-    "cumExecFee": "0",
-    "cancelType": "UNKNOWN",
-    "rejectReason": "EC_NoError",
-    "smpType": "None",
-    "cumFeeDetail": {},
+_ORDER_FIELDS: Final = RestOrderV5.__required_keys__ | RestOrderV5.__optional_keys__
+_EXECUTION_FIELDS: Final = RestExecutionV5.__required_keys__ | RestExecutionV5.__optional_keys__
+_HISTORY_ONLY: Final[Mapping[str, object]] = {
+    "slippageToleranceType": "UNKNOWN",
+    "slippageTolerance": "0",
+    "rpiTakerAccess": False,
+    "rpiMatchedQty": "0",
+    "extraFees": "",
 }
+"""The order fields only history has (and what the mock gives when the push has none)."""
 
 Key = tuple[int, int]
 """A row's place, newest first: (its time, its number among rows of that time)."""
@@ -119,17 +120,29 @@ def query(
         else:
             rows = _history(orders, params, now, options)
         rows = _matching(rows, params, coins)
-    return _page(rows, params, int(limit), f"{account.api_key} {path}")
+    result = _page(rows, params, int(limit), f"{account.api_key} {path}")
+    result["list"] = [_shape(path, row) for row in result["list"]]
+    return result
+
+
+def _shape(path: str, item: Mapping[str, object]) -> dict[str, object]:
+    """A push item (order or execution) as the REST object of ``path`` (spec: Rest*V5)."""
+    if path == EXECUTIONS:
+        return {k: v for k, v in {**item, "execFeeV2": ""}.items() if k in _EXECUTION_FIELDS}
+    if path == HISTORY:
+        item = {**_HISTORY_ONLY, **item}
+    return {
+        k: v
+        for k, v in item.items()
+        if k in _ORDER_FIELDS and (path == HISTORY or k not in _HISTORY_ONLY)
+    }
 
 
 def _orders(account: Account, category: str, now: int, options: RestOptions) -> Iterable[Row]:
     visible = now - options.visibility_delay_ms
-    for number, record in enumerate(account.orders()):
-        if (
-            record.get("category") == category
-            and (created := _ms(record, "createdTime")) <= visible
-        ):
-            yield (created, number), _wire(record)
+    for number, item in enumerate(account.order_items()):
+        if item["category"] == category and (created := _ms(item, "createdTime")) <= visible:
+            yield (created, number), item
 
 
 def _realtime(
@@ -193,7 +206,7 @@ def _executions(
             and (not settle or logged.settle_coin == settle)
         ):
             continue
-        rows.append(((logged.time_ms, logged.number), {**item, "execFeeV2": ""}))
+        rows.append(((logged.time_ms, logged.number), item))
     return rows
 
 
@@ -281,13 +294,6 @@ def _after(cursor: str, signature: str) -> Key:
             "the page that gave it (only limit may change), or leave it out to start over",
         )
     return int(at), int(number)
-
-
-def _wire(record: Mapping[str, object]) -> dict[str, object]:
-    """The account's order record as Bybit's order object (status under ``orderStatus``)."""
-    order = {**_PLACEHOLDERS, **record, "orderStatus": record.get(STATUS)}
-    order.pop(STATUS, None)
-    return order
 
 
 def _filled(order: Mapping[str, object]) -> bool:

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final, get_args
 
-from bybit_wsapi_generated.models import CancelTypeV5, CategoryV5, RejectReasonV5
+from bybit_wsapi_generated.models import CancelTypeV5, CategoryV5, OrderV5, RejectReasonV5
 
 from bybit_wsapi.retcodes import RetCode
 
@@ -106,6 +106,15 @@ class Account:
                     record[key] = item[key]
             out.append(record)
         return out
+
+    def order_items(self) -> list[OrderV5]:
+        """Every order as its ``order`` push item now, oldest first (what REST lists)."""
+        items = []
+        for record in self.book.orders():
+            live = self._live.get(str(record[ORDER_ID]))
+            if live is not None:
+                items.append(order_item(live, int(str(record.get("updatedTime") or 0))))
+        return items
 
     def wallet(self) -> dict[str, str]:
         """Coin -> wallet balance."""
