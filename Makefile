@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: venv demo test bench interop soak soak-streams generate check lint typecheck serve clean
+.PHONY: venv demo test bench interop soak soak-streams soak-orders generate check lint typecheck serve clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ soak: venv  ## >= 100,000 calls over 10 connections with faults on (loopback, bo
 
 soak-streams: venv  ## client memory over a fast orderbook stream with a slow consumer (60 s)
 	$(PY) -m tests.streams.soak $(SOAK_ARGS)
+
+soak-orders: venv  ## the order ledger at scale: 20,000 orders through faults, tracker == server
+	$(PY) -m tests.tracking.ledger_run $(SOAK_ARGS)
 
 generate: venv  ## regenerate generated/ from schema/ws_api.yaml
 	$(PY) -m codegen

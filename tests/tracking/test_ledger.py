@@ -11,7 +11,8 @@ import os
 
 import pytest
 
-from .ledger_run import FAULTS, Plan, run
+from .ledger_plan import FAULTS, Plan
+from .ledger_run import run
 
 pytestmark = pytest.mark.anyio
 
