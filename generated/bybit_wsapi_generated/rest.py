@@ -25,7 +25,7 @@ RestPath: TypeAlias = Literal[
 RestMethod: TypeAlias = Literal[
     "get_open_orders", "get_order_history", "get_executions", "get_server_time"
 ]
-"""The REST client's method of each endpoint."""
+"""Each endpoint's snake_case name; the REST client's query methods are named so."""
 
 
 class RestEndpointRule(TypedDict):
@@ -33,7 +33,7 @@ class RestEndpointRule(TypedDict):
 
     http_method: Literal["GET", "POST"]
     method: RestMethod
-    """The REST client's method (``RestClient.get_open_orders``)."""
+    """Its snake_case name (``get_open_orders``: the REST client's method)."""
     access: Literal["public", "private"]
     """``private``: signed with the API key; ``public``: no key."""
     params: str
@@ -114,4 +114,4 @@ REST_PATHS: Final[Mapping[RestMethod, RestPath]] = {
     "get_executions": "/v5/execution/list",
     "get_server_time": "/v5/market/time",
 }
-"""The path of each REST client method."""
+"""The path of each endpoint, by name."""
