@@ -2,6 +2,8 @@
 
 httpx (through httpcore, the connection pool, TLS and the HTTP/1.1 upgrade) connects exactly as
 it always does, but over :class:`WireStream`: an asyncio transport with our :class:`WireProtocol`.
+httpcore's ``start_tls`` (``wss://``) puts :class:`~.transport_tls.TLSLayer` between the two,
+with the ``ssl.SSLContext`` httpx was given.
 After the 101, the fast session becomes the transport's protocol
 (:meth:`WireProtocol.hand_over`) and parses frames straight from ``data_received``. Only public interfaces are used: httpcore's
 ``AsyncNetworkBackend``/``AsyncNetworkStream``, httpx's ``AsyncBaseTransport``, and
@@ -21,6 +23,8 @@ from typing import Any, cast
 
 import httpcore
 import httpx
+
+from .transport_tls import TLSLayer
 
 __all__ = ["WIRE_INFO", "WireBackend", "WireProtocol", "WireStream", "WireTransport"]
 
@@ -159,21 +163,16 @@ class WireStream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> WireStream:
-        loop = asyncio.get_running_loop()
+        tls = TLSLayer(self.transport, self.protocol, ssl_context, server_hostname)
         try:
             async with asyncio.timeout(timeout):
-                transport = await loop.start_tls(
-                    self.transport, self.protocol, ssl_context, server_hostname=server_hostname
-                )
+                await tls.handshake()  # aborts the socket if it fails
         except TimeoutError:
-            self.transport.abort()
             raise httpcore.ConnectTimeout(f"no TLS handshake within {timeout:g} s") from None
         except (OSError, ssl.SSLError) as exc:
-            self.transport.abort()
             raise httpcore.ConnectError(str(exc)) from exc
-        assert transport is not None
-        self.protocol.transport = transport
-        return WireStream(transport, self.protocol)
+        self.protocol.transport = tls
+        return WireStream(tls, self.protocol)
 
     def get_extra_info(self, info: str) -> Any:
         if info == WIRE_INFO:
