@@ -344,8 +344,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures["sync_rtt"], settings.rtt_rounds, settings.n
     )
     lines += sync_lines
-    lines += streams_rate.report(streams_rate.measure(args.quick))
-    lines += stream_intake.report(stream_intake.measure(args.quick, bench.node))
+    figures["book"] = streams_rate.measure(args.quick)
+    figures["stream_intake"] = stream_intake.measure(args.quick, bench.node)
+    lines += streams_rate.report(figures["book"])
+    lines += stream_intake.report(figures["stream_intake"])
     header = (
         f"bybit-wsapi benchmark: {info['nproc']} x {info['cpu']}, Python {info['python']}, "
         f"node {info['node'] or '-'}; one local server process (--no-rate-limit), "

@@ -12,7 +12,8 @@ reports what it wrote and the CPU it spent, so its own ceiling (messages per CPU
 core) stands beside each figure. Median over rounds, with the range.
 
 ``python -m tests.bench.stream_intake [--quick] [--no-node] [--json PATH]`` prints this figure;
-``--table run1.json run2.json ...`` makes the README table from saved runs.
+``--table run1.json run2.json ...`` makes the README table from saved runs (these, or
+``make bench``'s ``results.json``).
 """
 
 from __future__ import annotations
@@ -195,6 +196,7 @@ TABLE_COLUMNS: Final = {
 def table(paths: Sequence[Path]) -> list[str]:
     """The README table from saved runs (``--json``): every run pooled, median (range)."""
     saved = [json.loads(path.read_text()) for path in paths]
+    saved = [s["figures"]["stream_intake"] if "figures" in s else s for s in saved]  # make bench
     lines = [
         "| orderbook.50 deltas | " + " | ".join(c for c, _ in TABLE_COLUMNS.values()) + " |",
         "|---|" + "---|" * len(TABLE_COLUMNS),
