@@ -180,6 +180,15 @@ def report(result: dict[str, Any]) -> list[str]:
             f"  {label:<40} {spread(r['rate']):>25} {spread(r['per_cpu_s']):>27}"
             f"  {r['client_cpu']['median']:>10.0%}  {r['client_wait']['median']:>9.0%}  {source}"
         )
+    rates = {c: r["rate"]["median"] for c, r in result.items() if c in CLIENTS and "rate" in r}
+    fastest = max((c for c in rates if c != "null"), key=rates.__getitem__, default=None)
+    if "null" in rates and fastest is not None:
+        lines.append(
+            f"  the source alone offers {rates['null'] / rates[fastest]:.1f}x the fastest "
+            f"client's intake ({CLIENTS[fastest]}): the clients, not the source, set the figures"
+            if rates["null"] > 2 * rates[fastest]
+            else "  WARNING: the source alone is not 2x the fastest client: it may be the limit"
+        )
     return lines
 
 
