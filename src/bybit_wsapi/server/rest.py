@@ -36,6 +36,14 @@ __all__ = ["REST_PATHS", "RestOptions", "RestServer"]
 TIME: Final = ROUTES["get_server_time"]
 REST_PATHS: Final = frozenset(REST_ENDPOINTS)
 Reply = tuple[int, list[tuple[str, str]], str]
+_RATE_LIMITS: Final[Mapping[str, int]] = {
+    path: rule["rate_limit"] or 0 for path, rule in REST_ENDPOINTS.items()
+}
+"""Path -> its documented requests per second per UID."""
+_FAULT_MESSAGES: Final[Mapping[int, str]] = {
+    10000: "Server Timeout",
+    RetCode.INTERNAL_ERROR: "Internal system error.",
+}
 
 
 class RestServer:
@@ -67,11 +75,19 @@ class RestServer:
                 return self._reply(0, "OK", {"timeSecond": second, "timeNano": f"{now}000000"})
             key = self._authenticate(raw, headers)
             extra = self._rate(key, path)
+            if self.options.fail_next:
+                return self._fail(self.options.fail_next.pop(0), extra)
             params = dict(parse_qsl(raw, keep_blank_values=True))
             result = query(self._accounts[key], path, params, self._market_ms(), self.options)
         except RefusedError as refused:
             return self._reply(refused.code, refused.msg, {}, refused.headers or extra)
         return self._reply(0, "OK", result, extra)
+
+    def _fail(self, code: int, extra: list[tuple[str, str]]) -> Reply:
+        """The ``fail_next`` fault: an HTTP error without envelope, or a retCode."""
+        if 400 <= code < 600:
+            return code, [("Content-Type", "text/plain"), *extra], f"injected HTTP {code}"
+        return self._reply(code, _FAULT_MESSAGES.get(code, "injected fault"), {}, extra)
 
     def _now(self) -> int:
         """The REST clock: the wall clock moved by ``clock_skew_ms``."""
@@ -115,6 +131,8 @@ class RestServer:
 
     def _rate(self, key: str, path: str) -> list[tuple[str, str]]:
         now, limit = self._now(), self.options.rate_limit
+        if limit is None:
+            limit = _RATE_LIMITS[path]
         hits = [t for t in self._hits.get((key, path), []) if t > now - 1000]
         refused = len(hits) >= limit
         if not refused:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, get_args
 from urllib.parse import quote, unquote
@@ -93,10 +93,17 @@ class RestOptions:
     """A closed order reaches ``/v5/order/history`` this long after it closed."""
     closed_buffer: int = 500
     """How many recently closed orders per category ``/v5/order/realtime`` keeps."""
-    rate_limit: int = 50
-    """Requests per second per key and path, then 10006."""
+    closed_since_ms: int = 0
+    """Orders closed before this market time are gone from realtime's closed buffer (still in
+    history): set it to ``server.clock.now_ms()`` for a Bybit service restart."""
+    rate_limit: int | None = None
+    """Requests per second per key and path, then 10006; ``None``: each path's documented
+    limit (the spec's ``rate_limit``: 50)."""
     clock_skew_ms: int = 0
     """How far the REST clock (``/v5/market/time``, the timestamp check) is off the wall."""
+    fail_next: list[int] = field(default_factory=list)
+    """Fault: each signed query takes the first code off this list and fails with it: an HTTP
+    status (400..599: no envelope) or a retCode (10000, 10016...: in the envelope)."""
 
 
 def query(
@@ -153,7 +160,12 @@ def _realtime(
             names = f"{', '.join(group[:-1])} or {group[-1]}"
             raise RefusedError(RetCode.PARAM_ERROR, f"{names} is required")
     closed = sorted(
-        (row for row in orders if row[1].get("orderStatus") not in OPEN),
+        (
+            row
+            for row in orders
+            if row[1].get("orderStatus") not in OPEN
+            and _ms(row[1], "updatedTime") >= options.closed_since_ms
+        ),
         key=lambda row: _ms(row[1], "updatedTime"),
         reverse=True,
     )[: options.closed_buffer]
