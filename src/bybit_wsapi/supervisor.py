@@ -13,20 +13,17 @@ re-sent.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-import ssl
 import time
 from collections.abc import Callable
 from typing import Literal
-
-import httpx
 
 from .auth import auth_payload
 from .dialect import Dialect
 from .errors import AuthenticationError, WSConnectionError
 from .events import EventEmitter
 from .options import ConnectionOptions
+from .process_setup import raise_mmap_threshold, tls_context
 from .retry import ConnectionBudget, backoff, fatal_status
 from .session import AuthOutcome, Signal
 from .transport import UpgradeRejectedError, WireSession, open_session
@@ -72,6 +69,7 @@ class Supervisor:
         self._wake = asyncio.Event()
         """The session must end (see ``_end``)."""
         self._drained = asyncio.Event()
+        raise_mmap_threshold()
 
     @property
     def task(self) -> asyncio.Task[None] | None:
@@ -186,11 +184,11 @@ class Supervisor:
         self._wake.clear()
         self._drained.clear()
         self._budget.spend(clock())
-        sink = _Sink(self.protocol.receive, clock)
+        on_text, retire = _sink(self.protocol.receive, self._loop)
         try:
             session = await open_session(
                 self.options.url,
-                on_text=sink,
+                on_text=on_text,
                 max_message_bytes=self.options.max_frame_bytes,
                 headers={},
                 open_timeout=self.options.connect_timeout,
@@ -238,7 +236,7 @@ class Supervisor:
             if self._live:
                 self._live = False
                 self.dialect.session_ended()
-            sink.retire()
+            retire()
             end, reason = self._ended() or ("lost", "the connection was lost")
             self.protocol.connection_lost(reason)  # before the teardown, which may take a while
             for task in (writer, watcher):
@@ -377,25 +375,21 @@ class Supervisor:
                 pass
 
 
-class _Sink:
-    """A session's ``on_text``: into the protocol with the time, until the session is retired."""
+def _sink(
+    receive: Callable[[str, float], None], loop: asyncio.AbstractEventLoop
+) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """A session's ``on_text`` (into the protocol with the loop's time, until retired), and its
+    ``retire``. A closure, and ``time.monotonic`` itself when that is what ``loop.time`` returns:
+    a frame less each, on every received message."""
+    clock = time.monotonic if type(loop).time is asyncio.BaseEventLoop.time else loop.time
+    live = True
 
-    __slots__ = ("_clock", "_receive")
+    def on_text(text: str) -> None:
+        if live:
+            receive(text, clock())
 
-    def __init__(self, receive: Callable[[str, float], None], clock: Callable[[], float]) -> None:
-        self._receive: Callable[[str, float], None] | None = receive
-        self._clock = clock
+    def retire() -> None:
+        nonlocal live
+        live = False
 
-    def __call__(self, text: str) -> None:
-        receive = self._receive
-        if receive is not None:
-            receive(text, self._clock())
-
-    def retire(self) -> None:
-        self._receive = None
-
-
-@functools.cache
-def tls_context() -> ssl.SSLContext:
-    """httpx's default verified TLS context, built once: building one costs tens of ms."""
-    return httpx.create_ssl_context()
+    return on_text, retire

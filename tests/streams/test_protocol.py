@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from typing import Any
 
 import pytest
+from bybit_wsapi_generated.streams import DIALECTS, STREAMS
 
 from bybit_wsapi import AuthenticationError, SubscriptionError
 from bybit_wsapi.events import EventEmitter
@@ -63,6 +64,40 @@ def test_each_dialects_pong_answers_the_ping(ws_key: str, path: str) -> None:
     assert h.protocol.unrecognised == 0 and not h.protocol.answered  # a pong proves no topic
 
 
+VERDICTS = {
+    "ack": None,
+    "already_subscribed": None,
+    "handler_not_found": "handler not found",
+    "args_over_limit": "args size >10",
+}
+
+
+@pytest.mark.parametrize("ws_key", sorted(STREAMS))
+def test_each_sockets_spec_dialect_examples(ws_key: str) -> None:
+    """The spec's ack, failure, pong and auth frames of each socket's dialect, as Bybit sends
+    them (no ``req_id`` echoed, other topics named): each means what it says."""
+    examples = DIALECTS[STREAMS[ws_key]["dialect"]]["examples"]  # type: ignore[index]
+    for name, text in examples.items():
+        h = Harness(ws_key)
+        h.protocol.connection_made(0.0)
+        if name in VERDICTS:
+            call = h.protocol.table.subscribe(["publicTrade.X"], USER)
+            h.protocol.opened()
+            assert len(h.write()) == 1
+            h.protocol.receive(text, 1.0)
+            assert call.done and call.outcomes == {"publicTrade.X": VERDICTS[name]}, name
+        elif name == "pong":
+            h.protocol.receive(text, 1.0)
+            assert h.protocol.pongs == 1, name
+        else:
+            waiter: Future[AuthOutcome] = Future()
+            h.protocol.auth_sent(waiter)
+            h.protocol.receive(text, 1.0)
+            expected = AuthOutcome.OK if name == "auth" else AuthOutcome.FATAL
+            assert waiter.result() is expected, name
+        assert h.protocol.unrecognised == 0, name
+
+
 def test_any_frame_counts_as_alive_and_junk_is_counted_never_raised() -> None:
     h = Harness()
     h.protocol.connection_made(0.0)
@@ -95,13 +130,13 @@ def test_a_lost_session_forgets_topics_and_resets_books_until_their_snapshot() -
     [frame] = h.write()
     h.receive(ack("/v5/public/linear", frame))
     h.receive(book(topic, "snapshot", 5))
-    state = h.protocol.topics.states[topic]
-    assert state.book is not None and state.book.synced and state.book.update_id == 5
+    local = h.protocol.topics.states[topic].book
+    assert local is not None and (local.synced, local.update_id) == (True, 5)
     h.protocol.connection_lost("dropped")
     assert not h.protocol.table.ready and h.protocol.table.confirmed == set()
-    assert not state.book.synced and state.book.bids == [] and h.protocol.phase is Phase.DOWN
+    assert (local.synced, local.bids, h.protocol.phase) == (False, [], Phase.DOWN)
     h.receive(book(topic, "delta", 6))  # a delta before the new snapshot: not a book
-    assert not state.book.synced and state.book.bids == []
+    assert (local.synced, local.bids) == (False, [])
     h.protocol.connection_made(10.0)
     h.protocol.opened()
     assert [f["args"] for f in h.write()] == [[topic]]
@@ -161,6 +196,11 @@ def test_give_up_and_close_fail_every_waiting_call() -> None:
     h.protocol.give_up("no connection to ws://x: refused")
     assert waiting.failures == {"publicTrade.X": "no connection to ws://x: refused"}
     assert h.protocol.table.wanted == {}
+    huge = "publicTrade." + "X" * 20_000  # near the 21,000 characters of one connection
+    assert h.protocol.table.subscribe([huge], USER).failures == {}
+    h.protocol.give_up("refused")
+    assert h.protocol.table.subscribe([huge], USER).failures == {}  # nothing counted twice
+    h.protocol.give_up("refused")
     sink = Sink()
     h.protocol.topics.attach("publicTrade.Y", sink)
     late = h.protocol.table.subscribe(["publicTrade.Y"], USER)

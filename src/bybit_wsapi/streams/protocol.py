@@ -128,8 +128,7 @@ class StreamProtocol(SessionState):
 
     def give_up(self, reason: str) -> None:
         """No connection will come: every waiting call fails with ``reason``, nothing is wanted."""
-        self.table.fail_all(reason)
-        self.table.wanted.clear()
+        self.table.give_up(reason)
 
     def close(self, reason: str) -> None:
         """The client is closing: every waiting call fails, every consumer ends."""

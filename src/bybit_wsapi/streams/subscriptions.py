@@ -178,6 +178,13 @@ class SubscriptionTable:
             for topic in call.topics:
                 call.settle(topic, reason)
 
+    def give_up(self, reason: str) -> None:
+        """No connection will come: every waiting call fails with ``reason``; nothing is wanted."""
+        self.fail_all(reason)
+        self.wanted.clear()
+        self.confirmed.clear()
+        self._chars = 1
+
     # -- the connection --------------------------------------------------------------------------
 
     def connection_ready(self) -> None:
