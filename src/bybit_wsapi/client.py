@@ -35,6 +35,10 @@ from .events import (
     UpdateEvent,
 )
 from .options import ClientOptions, check_flag, check_seconds, connection_options
+from .orders.replies import BATCH_OPS
+from .orders.tracker import OrderTracker
+from .orders.wiring import PRIVATE_TOPICS, TrackingOptions, attach_tracker, follow_batch
+from .rest.client import RestClient
 from .streams.api import StreamsAPI
 from .streams.manager import StreamManager
 
@@ -77,6 +81,8 @@ class WebsocketClient(WSAPISender, StreamsAPI):
         checked = connection_options(key, secret, options)
         self._connection = TradeConnection(checked, self._events)
         self._streams = StreamManager(checked, self._events)
+        self._orders: OrderTracker | None = None
+        self._close_rest = False
         self._key_hint = "none (public only)" if key is None else f"{key[:4]}…"
 
     def __repr__(self) -> str:
@@ -157,6 +163,45 @@ class WebsocketClient(WSAPISender, StreamsAPI):
         """Add ``offset_ms`` to the local clock in timestamps (correct a skewed clock)."""
         self._connection.time_offset_ms = int(offset_ms)
 
+    async def track_orders(self, **options: Unpack[TrackingOptions]) -> OrderTracker:
+        """Turn order tracking on: :attr:`orders` follows every order sent from now on (single
+        and batch), from the replies and the private ``order``/``execution`` topics (subscribed
+        here unless ``subscribe=False``). Call it once, before sending the orders to follow.
+
+        Raises:
+            ConfigurationError: tracking is on already, or the client cannot trade (no keys,
+                demo trading).
+            SubscriptionError: Bybit refused a topic (tracking stays off).
+        """
+        if self._orders is not None:
+            raise ConfigurationError("order tracking is on already: use ws.orders")
+        self._refuse_trade()
+        tracker, detach = attach_tracker(self, options)
+        self._orders, self._close_rest = tracker, options.get("close_rest", False)
+        if options.get("subscribe", True):
+            try:
+                await self.subscribe_v5(list(PRIVATE_TOPICS), is_private=True)
+            except BaseException:
+                detach()
+                self._orders = None
+                raise
+        return tracker
+
+    @property
+    def orders(self) -> OrderTracker:
+        """The order tracker (README: Following an order): each order's state, ``wait``,
+        ``changes``, ``reconcile``.
+
+        Raises:
+            ConfigurationError: tracking is off: ``await ws.track_orders(rest=...)`` first.
+        """
+        if self._orders is None:
+            raise ConfigurationError(
+                "order tracking is off: call await ws.track_orders(rest=RestClient(...)) once, "
+                "before sending the orders you want to follow"
+            )
+        return self._orders
+
     def get_time_offset_ms(self) -> int:
         return self._connection.time_offset_ms
 
@@ -175,12 +220,20 @@ class WebsocketClient(WSAPISender, StreamsAPI):
         if timeout is not None:
             check_seconds("timeout", timeout)
         self._refuse_trade()
-        return self._connection.submit(operation, params, timeout)
+        call = self._connection.submit(operation, params, timeout)
+        orders = self._orders
+        if orders is not None and operation in BATCH_OPS:
+            return follow_batch(orders, call, params)
+        return call
 
     async def close(self) -> None:
         """Close every socket: pending calls fail with a clear error and no task is left."""
         await self._streams.close()
         await self._connection.close()
+        if self._orders is not None:
+            self._orders.close()  # its change iterators end after what they hold
+            if self._close_rest and isinstance(self._orders.rest, RestClient):
+                await self._orders.rest.close()
 
     async def __aenter__(self) -> Self:
         if not self.public_only:
@@ -239,6 +292,16 @@ class WebsocketAPIClient(WSAPIMethods):
     def set_time_offset_ms(self, offset_ms: int) -> None:
         """Add ``offset_ms`` to the local clock in request timestamps."""
         self._ws.set_time_offset_ms(offset_ms)
+
+    async def track_orders(self, **options: Unpack[TrackingOptions]) -> OrderTracker:
+        """Turn order tracking on for the orders this client sends (``WebsocketClient.track_orders``:
+        the private ``order``/``execution`` topics go on the same client's private socket)."""
+        return await self._ws.track_orders(**options)
+
+    @property
+    def orders(self) -> OrderTracker:
+        """The order tracker; ``ConfigurationError`` until ``track_orders`` was called."""
+        return self._ws.orders
 
     async def close(self) -> None:
         await self._ws.close()

@@ -11,7 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 from bybit_wsapi import WS_KEY_MAP, RequestError, WebsocketClient
-from bybit_wsapi.orders import OrderAbsentError, OrderTracker, OrderView, resend_if_proven_absent
+from bybit_wsapi.orders import (
+    OrderAbsentError,
+    OrderChangeNotAppliedError,
+    OrderTracker,
+    OrderView,
+    resend_if_proven_absent,
+)
 from bybit_wsapi.server import LocalServer
 
 from .ledger_plan import SETTLE_TIMEOUT, SYMBOLS, Plan, Summary
@@ -255,10 +261,17 @@ class AccountLedger:
     async def finish(self) -> None:
         for view in self.tracker.unknown():
             try:
-                await self.tracker.reconcile(view.order_link_id, deadline=0)
-                self.summary.adopted += 1
+                await self.tracker.reconcile(view.order_link_id, order_id=view.order_id, deadline=0)
             except OrderAbsentError:
                 self.summary.absent += 1
+                continue
+            except OrderChangeNotAppliedError:
+                self.summary.changes_settled += 1
+                continue
+            if view.unsettled is None:
+                self.summary.adopted += 1
+            else:
+                self.summary.changes_settled += 1
         await self.reconcile_unpushed()
         await self.server.flushed()
         held = {str(o["orderLinkId"]): _state(o) for o in self.server.orders(self.api_key)}

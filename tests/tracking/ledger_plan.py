@@ -50,6 +50,9 @@ class Summary:
     """Unknown creates proven absent."""
     resent: int = 0
     """Proven absent creates resent with ``resend_if_proven_absent``."""
+    changes_settled: int = 0
+    """Amends and cancels whose outcome was unknown, settled by ``reconcile`` (taken effect, or
+    proven not to have)."""
     acked_unpushed: int = 0
     """Acked creates no push ever named (the private stream was down): reconciled with their
     category and symbol, which resync cannot know."""
@@ -67,7 +70,8 @@ class Summary:
                 f"faults: {dict(sorted(self.faults.items()))}",
                 f"unknown creates: {self.adopted} adopted, {self.absent} proven absent "
                 f"({self.resent} of them resent after proof); {self.acked_unpushed} acked "
-                "creates no push named reconciled by category",
+                f"creates no push named reconciled by category; {self.changes_settled} unknown "
+                "amends/cancels settled by reconcile",
                 f"server holds {self.held}: {dict(sorted(self.statuses.items()))}; the tracker "
                 "agrees on each (status, filled qty, avg price)",
             ]

@@ -27,7 +27,6 @@ import time
 import httpx
 
 from bybit_wsapi import WebsocketClient
-from bybit_wsapi.orders import track_orders
 from bybit_wsapi.rest import RestClient
 from bybit_wsapi.server import LocalServer, ServerConfig
 
@@ -78,7 +77,7 @@ async def _account(plan: Plan, number: int, server: LocalServer, summary: Summar
         transport=httpx.AsyncHTTPTransport(verify=False),  # loopback HTTP: no CA bundle to load
     )
     try:
-        tracker = await track_orders(ws, rest=rest, max_closed=2 * plan.per_account)
+        tracker = await ws.track_orders(rest=rest, max_closed=2 * plan.per_account)
         await ws.connect_ws_api()
         ledger = AccountLedger(
             plan, number=number, server=server, ws=ws, tracker=tracker, summary=summary

@@ -1,4 +1,4 @@
-"""``track_orders(ws)`` against the local server: acks, pushes, fills, faults."""
+"""``ws.track_orders()`` against the local server: acks, pushes, fills, faults."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ from typing import Any
 
 import pytest
 
-from bybit_wsapi import WS_KEY_MAP, RequestOutcomeUnknownError, WebsocketClient, WSAPIError
-from bybit_wsapi.orders import OrderUnreachableError, track_orders
+from bybit_wsapi import (
+    WS_KEY_MAP,
+    ConfigurationError,
+    RequestOutcomeUnknownError,
+    WebsocketAPIClient,
+    WebsocketClient,
+    WSAPIError,
+)
+from bybit_wsapi.orders import OrderUnreachableError
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
 
 from ..orders import cancel, create
@@ -38,17 +45,17 @@ async def ws(server: LocalServer) -> AsyncIterator[WebsocketClient]:
     await client.close()
 
 
+def market(link: str) -> Any:
+    return {k: v for k, v in create(link, orderType="Market").items() if k != "price"}
+
+
 async def send(ws: WebsocketClient, op: Any, params: dict[str, Any]) -> Any:
     return await ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, op, params)
 
 
 async def test_a_market_order_is_followed_to_its_fill(ws: WebsocketClient) -> None:
-    tracker = await track_orders(ws)
-    await send(
-        ws,
-        "order.create",
-        {k: v for k, v in create("m1", orderType="Market").items() if k != "price"},
-    )
+    tracker = await ws.track_orders()
+    await send(ws, "order.create", market("m1"))
     view = await tracker.wait("m1", "Filled", timeout=5)
     assert view.acked and view.filled_qty == view.fills[0].qty > 0
     assert view.avg_price is not None and view.avg_price > 0
@@ -56,7 +63,7 @@ async def test_a_market_order_is_followed_to_its_fill(ws: WebsocketClient) -> No
 
 
 async def test_a_rejected_create_ends_its_wait(ws: WebsocketClient) -> None:
-    tracker = await track_orders(ws)
+    tracker = await ws.track_orders()
     with pytest.raises(WSAPIError):
         await send(ws, "order.create", create("bad", qty="-1"))
     with pytest.raises(OrderUnreachableError, match="rejected"):
@@ -66,7 +73,7 @@ async def test_a_rejected_create_ends_its_wait(ws: WebsocketClient) -> None:
 async def test_a_lost_ack_is_settled_by_the_stream(
     server: LocalServer, ws: WebsocketClient
 ) -> None:
-    tracker = await track_orders(ws)
+    tracker = await ws.track_orders()
     await ws.connect_ws_api()
     server.faults.drop_after_apply = True
     with pytest.raises(RequestOutcomeUnknownError):
@@ -80,7 +87,7 @@ async def test_a_lost_ack_is_settled_by_the_stream(
 async def test_cancel_racing_a_fill_ends_filled_once(
     server: LocalServer, ws: WebsocketClient
 ) -> None:
-    tracker = await track_orders(ws)
+    tracker = await ws.track_orders()
     await send(ws, "order.create", create("race", price="90000"))
     await tracker.wait("race", "New", timeout=5)
     server.faults.cancel_races_fill = True
@@ -88,3 +95,37 @@ async def test_cancel_racing_a_fill_ends_filled_once(
         await send(ws, "order.cancel", {**cancel(""), "orderLinkId": "race"})
     view = await tracker.wait("race", "Filled", timeout=5)
     assert view.status == "Filled" and len(view.fills) == 1
+
+
+async def test_orders_says_how_to_turn_tracking_on_and_turns_on_once(ws: WebsocketClient) -> None:
+    with pytest.raises(ConfigurationError, match=r"await ws\.track_orders\(rest="):
+        ws.orders  # noqa: B018
+    tracker = await ws.track_orders(subscribe=False)
+    assert ws.orders is tracker
+    with pytest.raises(ConfigurationError, match="on already"):
+        await ws.track_orders()
+    with pytest.raises(ConfigurationError, match="key"):
+        await WebsocketClient().track_orders()  # public only: nothing to track
+
+
+async def test_the_api_client_follows_what_it_sends(server: LocalServer) -> None:
+    async with WebsocketAPIClient(
+        key=DEMO_API_KEY, secret=DEMO_API_SECRET, base_url=server.base_url, **FAST
+    ) as client:
+        with pytest.raises(ConfigurationError, match="track_orders"):
+            client.orders  # noqa: B018
+        tracker = await client.track_orders()
+        assert client.orders is tracker is client.get_ws_client().orders
+        async with tracker.changes() as changes:
+            await client.submit_new_order(market("api"))
+            view = await tracker.wait("api", "Filled", timeout=5)
+            assert view.filled_qty > 0 and view.acked
+            seen = [change.status async for change in _until_closed(changes)]
+    assert seen[-1] == "Filled" and "New" in seen
+
+
+async def _until_closed(changes: Any) -> Any:
+    async for change in changes:
+        yield change
+        if change.phase == "closed":
+            return

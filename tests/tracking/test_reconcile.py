@@ -14,10 +14,8 @@ from bybit_wsapi.orders import (
     OrderAbsentError,
     OrderTracker,
     OrderUnreachableError,
-    follow_orders,
     reconcile,
     resend_if_proven_absent,
-    track_orders,
 )
 from bybit_wsapi.rest import RestAPIError, RestClient, RestHTTPError
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
@@ -160,7 +158,9 @@ async def lost_create(server: LocalServer, ws: WebsocketClient, fault: str, link
 async def test_drop_after_apply_is_found_and_adopted_past_a_visibility_delay(
     server: LocalServer, ws: WebsocketClient, rest: RestClient
 ) -> None:
-    tracker = follow_orders(ws, rest=rest)  # no private stream: REST alone settles it
+    tracker = await ws.track_orders(
+        rest=rest, subscribe=False
+    )  # no private stream: REST alone settles it
     await lost_create(server, ws, "drop_after_apply", "after")
     assert [v.order_link_id for v in tracker.unknown()] == ["after"]
     server.rest.options.visibility_delay_ms = 3000
@@ -175,7 +175,7 @@ async def test_drop_after_apply_is_found_and_adopted_past_a_visibility_delay(
 async def test_drop_before_apply_is_proven_absent_then_resent_once(
     server: LocalServer, ws: WebsocketClient, rest: RestClient
 ) -> None:
-    tracker = follow_orders(ws, rest=rest)
+    tracker = await ws.track_orders(rest=rest, subscribe=False)
     await lost_create(server, ws, "drop_before_apply", "before")
     with pytest.raises(OrderAbsentError):
         await tracker.reconcile("before", deadline=0)
@@ -187,7 +187,7 @@ async def test_drop_before_apply_is_proven_absent_then_resent_once(
 async def test_a_110072_on_a_resend_adopts_the_first_order(
     server: LocalServer, ws: WebsocketClient, rest: RestClient
 ) -> None:
-    tracker = follow_orders(ws, rest=rest)
+    tracker = await ws.track_orders(rest=rest, subscribe=False)
     await lost_create(server, ws, "drop_after_apply", "twice")
     with pytest.raises(WSAPIError, match="110072"):  # a blind resend: the first one landed
         await ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", create("twice"))
@@ -199,7 +199,7 @@ async def test_a_110072_on_a_resend_adopts_the_first_order(
 async def test_resync_adopts_what_lost_pushes_would_have_said(
     ws: WebsocketClient, rest: RestClient
 ) -> None:
-    tracker = await track_orders(ws, rest=rest)
+    tracker = await ws.track_orders(rest=rest)
     send = ws.send_ws_api_request
     for link in ("rests", "goes", "fills"):
         await send(WS_KEY_MAP.v5_private_trade, "order.create", create(link))
@@ -238,7 +238,7 @@ async def test_a_private_reconnect_resyncs_over_rest(
 
     http = server.base_url.replace("ws://", "http://")
     async with Counting(key=DEMO_API_KEY, secret=DEMO_API_SECRET, base_url=http) as rest:
-        tracker = await track_orders(ws, rest=rest)
+        tracker = await ws.track_orders(rest=rest)
         await ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", create("r"))
         await tracker.wait("r", "New", timeout=5)
         assert not resynced.is_set()

@@ -180,7 +180,7 @@ def test_wait_timeouts_say_what_to_do() -> None:
             await tracker.wait("a", timeout=0)
         assert caught.value.order is None and isinstance(caught.value, TimeoutError)
         tracker.on_error(unknown("a"))
-        with pytest.raises(OrderWaitTimeoutError, match=r"tracker\.reconcile\('a'"):
+        with pytest.raises(OrderWaitTimeoutError, match=r"orders\.reconcile\('a'"):
             await tracker.wait("a", timeout=0)
         tracker.on_reply(ack("b"))
         with pytest.raises(OrderWaitTimeoutError, match="no status was pushed"):

@@ -1,24 +1,36 @@
-"""Following orders: the tracker (one view of each order) and its errors."""
+"""Following orders: the tracker (one view of each order), reconciliation, and their errors.
+
+Turn it on with ``await ws.track_orders(rest=...)``; ``ws.orders`` is the tracker."""
 
 from .changes import OrderChanges
-from .errors import OrderAbsentError, OrderUnreachableError, OrderWaitTimeoutError
+from .errors import (
+    OrderAbsentError,
+    OrderChangeNotAppliedError,
+    OrderNotFoundError,
+    OrderUnreachableError,
+    OrderWaitTimeoutError,
+)
 from .reconcile import OrderQueries, reconcile, resend_if_proven_absent
-from .state import Fill, OrderView, Phase
+from .settle import settle_change
+from .state import Fill, OrderView, Phase, Unsettled
 from .tracker import OrderTracker
-from .wiring import follow_orders, track_orders
+from .wiring import TrackingOptions
 
 __all__ = [
     "Fill",
     "OrderAbsentError",
+    "OrderChangeNotAppliedError",
     "OrderChanges",
+    "OrderNotFoundError",
     "OrderQueries",
     "OrderTracker",
     "OrderUnreachableError",
     "OrderView",
     "OrderWaitTimeoutError",
     "Phase",
-    "follow_orders",
+    "TrackingOptions",
+    "Unsettled",
     "reconcile",
     "resend_if_proven_absent",
-    "track_orders",
+    "settle_change",
 ]

@@ -24,6 +24,8 @@ __all__ = [
     "OrderRecord",
     "OrderView",
     "Phase",
+    "Unsettled",
+    "amend_shown",
     "dec",
 ]
 
@@ -42,6 +44,22 @@ _IMPLIED: Final[Mapping[str, frozenset[str]]] = {
 }
 """Statuses an order must have passed to show this one (a market order may skip ``New``)."""
 
+AMENDABLE: Final = (
+    "qty",
+    "price",
+    "triggerPrice",
+    "orderIv",
+    "takeProfit",
+    "stopLoss",
+    "tpTriggerBy",
+    "slTriggerBy",
+    "triggerBy",
+    "tpLimitPrice",
+    "slLimitPrice",
+    "tpslMode",
+)
+"""The fields an ``order.amend`` sets that an order object shows (reference §6.2)."""
+
 Phase = Literal["open", "closed", "unknown", "failed"]
 """``open``: live at Bybit; ``closed``: terminal; ``unknown``: a request's outcome is unknown
 (reconcile it); ``failed``: the create was rejected or never sent, so no order exists."""
@@ -55,6 +73,35 @@ def dec(text: object) -> Decimal:
         return Decimal(text)
     except InvalidOperation:
         return Decimal(0)
+
+
+def amend_shown(terms: Mapping[str, str], amend: Mapping[str, Any]) -> bool:
+    """Whether an order showing ``terms`` carries every field ``amend`` sets (numbers compared
+    as decimals: ``"60000"`` is ``"60000.0"``)."""
+    asked = [key for key in AMENDABLE if key in amend]
+    if not asked:
+        return False
+    return all(_same(terms.get(key), str(amend[key])) for key in asked)
+
+
+def _same(shown: str | None, wanted: str) -> bool:
+    if shown is None or shown == wanted:
+        return shown is not None
+    try:
+        return Decimal(shown or "0") == Decimal(wanted or "0")
+    except InvalidOperation:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Unsettled:
+    """An ``order.amend`` or ``order.cancel`` whose outcome is unknown (its reply was lost):
+    ``tracker.reconcile`` settles whether it took effect. ``params`` are the request's (for a
+    batch, the item's with the batch's category)."""
+
+    op: Literal["order.amend", "order.cancel"]
+    params: Mapping[str, Any]
+    error: RequestError
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +142,8 @@ class OrderView:
     error: RequestError | None
     updated_ms: int
     absent: bool = False
+    unsettled: Unsettled | None = None
+    """An amend or cancel sent whose outcome is unknown: ``tracker.reconcile`` settles it."""
 
 
 @dataclass(slots=True)
@@ -111,6 +160,7 @@ class OrderRecord:
     unknown: bool = False
     absent: bool = False
     error: RequestError | None = None
+    unsettled: Unsettled | None = None
     cum_qty: Decimal = Decimal(0)
     cum_value: Decimal = Decimal(0)
     cum_fee: Decimal = Decimal(0)
@@ -118,6 +168,8 @@ class OrderRecord:
     updated_ms: int = 0
     seen: set[str] = field(default_factory=set)
     fills: dict[str, Fill] = field(default_factory=dict)
+    terms: dict[str, str] = field(default_factory=dict)
+    """The amendable fields (``AMENDABLE``) as the freshest order object showed them."""
 
     @property
     def phase(self) -> Phase:
@@ -151,11 +203,17 @@ class OrderRecord:
         status = order.get("orderStatus")
         updated = _int(order.get("updatedTime"))
         before = (self.status, self.cum_qty, self.cum_fee, self.avg_price, self.unknown)
+        pending = self.unsettled
         fresh = updated >= self.updated_ms or status in TERMINAL_STATUSES
         if status in ALL_STATUSES and self.status not in TERMINAL_STATUSES and fresh:
             self.status = status
             self.seen.add(status)
             self.seen.update(_IMPLIED.get(status, ()))
+        if updated >= self.updated_ms:
+            self.terms.update(
+                (key, value) for key in AMENDABLE if isinstance(value := order.get(key), str)
+            )
+        self._settle_shown()
         if self.status is not None:
             self.unknown = self.failed = self.absent = False  # Bybit holds it: settled
         self.updated_ms = max(self.updated_ms, updated)
@@ -166,7 +224,20 @@ class OrderRecord:
             self.cum_fee = max(self.cum_fee, dec(order.get("cumExecFee")))
             price = dec(order.get("avgPrice"))
             self.avg_price = price if price else self.avg_price
-        return before != (self.status, self.cum_qty, self.cum_fee, self.avg_price, self.unknown)
+        after = (self.status, self.cum_qty, self.cum_fee, self.avg_price, self.unknown)
+        return before != after or pending is not self.unsettled
+
+    def _settle_shown(self) -> None:
+        """Clear an unsettled cancel once the order is closed, an amend once it shows."""
+        pending = self.unsettled
+        if pending is None:
+            return
+        if pending.op == "order.cancel":
+            shown = self.status in TERMINAL_STATUSES
+        else:
+            shown = amend_shown(self.terms, pending.params)
+        if shown:
+            self.unsettled = None
 
     def apply_fill(self, execution: Mapping[str, Any]) -> bool:
         """Add one execution unless its ``execId`` is already known; whether it was new."""
@@ -215,6 +286,7 @@ class OrderRecord:
             error=self.error,
             updated_ms=self.updated_ms,
             absent=self.absent,
+            unsettled=self.unsettled,
         )
 
 

@@ -2,7 +2,7 @@
 
 It is pure bookkeeping: feed it replies (``on_reply``), failed requests (``on_error``) and
 ``order``/``execution`` pushes (``on_push``), or let ``WebsocketClient.track_orders()`` wire it.
-It never sends anything.
+It never sends anything on its own (``resend_if_proven_absent`` sends only when asked).
 """
 
 from __future__ import annotations
@@ -10,23 +10,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final
 
 from bybit_wsapi_generated import OrderStatusV5
 
 from ..errors import ConfigurationError, RequestError, WSAPIError
 from ..retcodes import RetCode
+from .book import OrderBook
 from .changes import OrderChanges
-from .errors import OrderUnreachableError, OrderWaitTimeoutError
-from .reconcile import DEFAULT_INTERVAL, OrderQueries, reconcile, resync
-from .state import ALL_STATUSES, TERMINAL_STATUSES, OrderRecord, OrderView
+from .errors import OrderWaitTimeoutError
+from .reconcile import DEFAULT_INTERVAL, OrderQueries, reconcile, resend_if_proven_absent, resync
+from .replies import error_items, reply_items
+from .settle import settle_change
+from .state import ALL_STATUSES, OrderRecord, OrderView, Unsettled
+from .waiting import timeout_text, verdict
 
-__all__ = ["ORDER_OPS", "OrderTracker"]
+if TYPE_CHECKING:
+    from ..client import WebsocketClient
+
+__all__ = ["OrderTracker"]
 
 logger = logging.getLogger(__name__)
 
-ORDER_OPS: Final[frozenset[str]] = frozenset({"order.create", "order.amend", "order.cancel"})
 DUPLICATE_LINK_CODES: Final[frozenset[int]] = frozenset(
     {RetCode.DUPLICATE_ORDER_LINK_ID, RetCode.SPOT_DUPLICATE_ORDER_LINK_ID}
 )
@@ -53,15 +59,12 @@ class OrderTracker:
             raise ConfigurationError(
                 "max_closed and closed_ttl must be >= 0 and change_buffer >= 1"
             )
-        self.max_closed = max_closed
-        self.closed_ttl = closed_ttl
         self.change_buffer = change_buffer
-        self._clock = clock
         self.rest = rest
         """The REST queries ``reconcile`` uses (a ``RestClient``)."""
-        self._by_link: dict[str, OrderRecord] = {}
-        self._by_id: dict[str, OrderRecord] = {}
-        self._closed_at: dict[int, tuple[OrderRecord, float]] = {}
+        self.sender: WebsocketClient | None = None
+        """The client ``resend_if_proven_absent`` sends on (``ws.track_orders`` sets it)."""
+        self._book = OrderBook(max_closed, closed_ttl, clock)
         self._waiters: dict[str, set[asyncio.Future[None]]] = {}
         self._consumers: set[OrderChanges] = set()
 
@@ -69,26 +72,24 @@ class OrderTracker:
 
     def get(self, order_link_id: str = "", *, order_id: str = "") -> OrderView | None:
         """The order's current state, or ``None`` if it is not (or no longer) tracked."""
-        record = self._find(order_link_id, order_id)
+        record = self._book.find(order_link_id, order_id)
         return None if record is None else record.view()
 
     def __len__(self) -> int:
-        return len(set(map(id, self._records())))
+        return len(set(map(id, self._book.records())))
 
     def orders(self) -> list[OrderView]:
         """Every tracked order."""
-        return [record.view() for record in self._records()]
+        return [record.view() for record in self._book.records()]
 
     def unknown(self) -> list[OrderView]:
-        """Orders whose create ended with outcome unknown (or 110072): reconcile each."""
-        return [record.view() for record in self._records() if record.phase == "unknown"]
-
-    def _records(self) -> Iterator[OrderRecord]:
-        seen: set[int] = set()
-        for record in (*self._by_link.values(), *self._by_id.values()):
-            if id(record) not in seen:
-                seen.add(id(record))
-                yield record
+        """Orders with a request whose outcome is unknown: a create (or one refused with 110072),
+        an amend or a cancel (``view.unsettled``). ``reconcile`` each."""
+        return [
+            record.view()
+            for record in self._book.records()
+            if record.phase == "unknown" or record.unsettled is not None
+        ]
 
     # --- feeding ---------------------------------------------------------------------------
 
@@ -103,110 +104,169 @@ class OrderTracker:
             return
         for item in data:
             if isinstance(item, Mapping):
-                record = self._record_for(item)
+                record = self._book.record_for(item)
                 if record is None:
                     continue
                 changed = record.apply_order(item) if family == "order" else record.apply_fill(item)
-                self._index(record)
+                self._book.index(record)
                 if changed:
                     self._changed(record)
 
     def adopt(self, order: Mapping[str, Any]) -> OrderView:
         """Take an order object found over REST (``/v5/order/realtime`` or history)."""
-        record = self._record_for(order)
+        record = self._book.record_for(order)
         if record is None:
             raise ConfigurationError("an order to adopt needs its orderId or orderLinkId")
         if record.apply_order(order):
-            self._index(record)
+            self._book.index(record)
             self._changed(record)
         return record.view()
 
     def adopt_fill(self, execution: Mapping[str, Any]) -> None:
         """Take an execution found over REST (``/v5/execution/list``); known ones are skipped."""
-        record = self._record_for(execution)
+        record = self._book.record_for(execution)
         if record is not None and record.apply_fill(execution):
-            self._index(record)
+            self._book.index(record)
             self._changed(record)
 
-    def on_reply(self, reply: Mapping[str, Any]) -> None:
-        """A successful trade reply (a ``response`` event): the create's ack."""
-        if reply.get("op") not in ORDER_OPS or reply.get("retCode") not in (0, None):
+    def on_reply(self, reply: Mapping[str, Any], params: Mapping[str, Any] | None = None) -> None:
+        """A successful trade reply (a ``response`` event), single or batch; ``params`` are the
+        request's when known (they name a batch's failed amend or cancel items)."""
+        if reply.get("retCode") not in (0, None):
             return
-        data = reply.get("data")
-        if not isinstance(data, Mapping):
-            return
-        record = self._record_for(data)
-        if record is None:
-            return
-        record.ids(data)
-        if reply.get("op") == "order.create" and not record.acked:
-            record.acked = True
-            record.failed = False
-            record.unknown = False  # the ack is proof: the order exists
-            self._index(record)
-            self._changed(record)
+        for item in reply_items(reply, params):
+            if item.error is None:
+                self._accepted(item.op, item.params)
+            else:
+                self._failed(item.op, item.params, item.error)
 
     def on_error(self, error: object) -> None:
-        """A failed request (an ``exception`` event); order operations only."""
-        if not isinstance(error, RequestError) or error.op not in ORDER_OPS:
+        """A failed request (an ``exception`` event); order operations (and batches) only."""
+        if isinstance(error, RequestError):
+            for item in error_items(error):
+                self._failed(item.op, item.params, error)
+
+    def _accepted(self, op: str, params: Mapping[str, Any]) -> None:
+        record = self._book.record_for(params)
+        if record is None:
             return
-        params = error.params or {}
+        record.ids(params)
+        changed = False
+        if op == "order.create" and not record.acked:
+            record.acked, changed = True, True
+            record.failed = False
+            record.unknown = False  # the ack is proof: the order exists
+        elif op != "order.create" and record.unsettled is not None:
+            record.unsettled, changed = None, True  # a later amend or cancel went through
+        self._book.index(record)
+        if changed:
+            self._changed(record)
+
+    def _failed(self, op: str, params: Mapping[str, Any], error: RequestError) -> None:
         if not params.get("orderLinkId") and not params.get("orderId"):
             logger.warning(
                 "%s failed (%s) and carried no orderLinkId: it cannot be tracked or reconciled",
-                error.op,
+                op,
                 error.outcome,
             )
             return
-        record = self._record_for(params)
-        if record is None:
-            return
+        record = self._book.record_for(params)
+        if record is None or _same_error(record.error, error):
+            return  # a batch reply seen twice (its event, then its call) changes nothing
         record.error = error
-        if error.op == "order.create" and record.status is None and not record.fills:
+        if op == "order.create" and record.status is None and not record.fills:
             if isinstance(error, WSAPIError) and error.ret_code in DUPLICATE_LINK_CODES:
                 record.unknown = True  # the link id exists at Bybit: adopt that order
             elif error.outcome == "unknown":
                 record.unknown = True
             elif not record.unknown and not record.acked:
                 record.failed = True  # rejected or never sent: no order exists
-        self._index(record)
+        elif op in ("order.amend", "order.cancel") and error.outcome == "unknown":
+            record.unsettled = Unsettled(op, dict(params), error)  # type: ignore[arg-type]
+            record.ids(params)
+        self._book.index(record)
         self._changed(record)
 
     def mark_absent(self, order_link_id: str) -> None:
         """Reconciliation proved the order absent: no order exists (``reconcile`` calls it)."""
-        record = self._by_link.get(order_link_id)
+        record = self._book.find(order_link_id, "")
         if record is not None and record.status is None and not record.fills:
             record.unknown, record.failed, record.absent = False, True, True
-            self._index(record)
+            self._book.index(record)
+            self._changed(record)
+
+    def settle_unsettled(self, order_link_id: str, order_id: str, pending: Unsettled) -> None:
+        """Reconciliation settled ``pending`` as not taken effect (``settle_change`` calls it)."""
+        record = self._book.find(order_link_id, order_id)
+        if record is not None and record.unsettled is pending:
+            record.unsettled = None
             self._changed(record)
 
     async def reconcile(
         self,
-        order_link_id: str,
+        order_link_id: str = "",
         *,
         deadline: float,
+        order_id: str = "",
         interval: float = DEFAULT_INTERVAL,
         category: str | None = None,
         symbol: str | None = None,
     ) -> OrderView:
-        """Settle an order whose create's outcome is unknown, over ``rest`` (see
-        :func:`bybit_wsapi.orders.reconcile.reconcile`): its adopted state, or
-        ``OrderAbsentError`` (safe to resend with the same ``orderLinkId``) after ``deadline``.
+        """Settle what is unknown about an order, over ``rest``: its state once settled.
+
+        A create whose outcome is unknown: found and adopted, or ``OrderAbsentError`` (safe to
+        resend with the same ``orderLinkId``) after ``deadline`` (see
+        :func:`bybit_wsapi.orders.reconcile.reconcile`). An amend or cancel whose outcome is
+        unknown (``view.unsettled``): settled as taken effect, or ``OrderChangeNotAppliedError``
+        (see :func:`bybit_wsapi.orders.settle.settle_change`). Nothing is ever sent.
         """
-        return await reconcile(
+        view = self.get(order_link_id, order_id=order_id)
+        if not order_link_id and view is not None:
+            order_link_id = view.order_link_id
+        if view is None or view.phase == "unknown" or view.unsettled is None:
+            if not order_link_id:
+                raise ConfigurationError(
+                    f"reconcile(order_id={order_id!r}): the tracker does not know this order "
+                    "by its orderLinkId; pass the orderLinkId the create carried"
+                )
+            view = await reconcile(
+                self,
+                self._rest(),
+                order_link_id,
+                deadline=deadline,
+                interval=interval,
+                category=category,
+                symbol=symbol,
+            )
+        if view.unsettled is None:
+            return view
+        return await settle_change(
             self,
             self._rest(),
-            order_link_id,
+            view.order_link_id,
+            view.order_id,
             deadline=deadline,
             interval=interval,
-            category=category,
-            symbol=symbol,
         )
 
     async def resync(self) -> list[OrderView]:
-        """Re-read every open order over ``rest`` after pushes may have been lost (a private
+        """Re-read every open tracked order over ``rest`` after pushes may have been lost (a private
         stream reconnect, a ``StreamOverflowError``); see ``reconcile.resync``."""
         return await resync(self, self._rest())
+
+    async def resend_if_proven_absent(
+        self, params: Mapping[str, Any], *, deadline: float, interval: float = DEFAULT_INTERVAL
+    ) -> OrderView:
+        """Reconcile ``params``' create and resend it once, with the same ``orderLinkId``, only
+        if REST proved it absent (see :func:`bybit_wsapi.orders.resend_if_proven_absent`)."""
+        if self.sender is None:
+            raise ConfigurationError(
+                "this tracker has no client to send on: use ws.orders after "
+                "await ws.track_orders(rest=...)"
+            )
+        return await resend_if_proven_absent(
+            self.sender, self, self._rest(), params, deadline=deadline, interval=interval
+        )
 
     def _rest(self) -> OrderQueries:
         if self.rest is None:
@@ -248,8 +308,8 @@ class OrderTracker:
         try:
             async with asyncio.timeout(timeout):
                 while True:
-                    record = self._find(order_link_id, order_id)
-                    if record is not None and (done := self._verdict(record, until)):
+                    record = self._book.find(order_link_id, order_id)
+                    if record is not None and (done := verdict(record, until)):
                         return done
                     waiter: asyncio.Future[None] = loop.create_future()
                     self._waiters.setdefault(key, set()).add(waiter)
@@ -258,34 +318,11 @@ class OrderTracker:
                     finally:
                         self._waiters.get(key, set()).discard(waiter)
         except TimeoutError:
-            record = self._find(order_link_id, order_id)
+            record = self._book.find(order_link_id, order_id)
             raise OrderWaitTimeoutError(
-                _timeout_text(key, until, timeout, record),
+                timeout_text(order_link_id or order_id, until, timeout, record),
                 None if record is None else record.view(),
             ) from None
-
-    @staticmethod
-    def _verdict(record: OrderRecord, until: str) -> OrderView | None:
-        if until in record.seen:
-            return record.view()
-        name = record.order_link_id or record.order_id
-        if record.status in TERMINAL_STATUSES:
-            raise OrderUnreachableError(
-                f"order {name!r} ended {record.status}: it can never be {until}", record.view()
-            )
-        if record.absent:
-            raise OrderUnreachableError(
-                f"order {name!r} does not exist: REST reconciliation did not find it (safe to "
-                "resend with the same orderLinkId)",
-                record.view(),
-            )
-        if record.failed and record.error is not None:
-            how = "was never sent" if record.error.outcome == "not_sent" else "was rejected"
-            raise OrderUnreachableError(
-                f"order {name!r} does not exist: its create {how} ({record.error})",
-                record.view(),
-            ) from record.error
-        return None
 
     def changes(self, *, capacity: int | None = None) -> OrderChanges:
         """A bounded async iterator of every change from now on (``OrderView`` snapshots)."""
@@ -299,52 +336,6 @@ class OrderTracker:
             consumer.close()
 
     # --- bookkeeping -----------------------------------------------------------------------
-
-    def _find(self, order_link_id: str, order_id: str) -> OrderRecord | None:
-        if order_id and order_id in self._by_id:
-            return self._by_id[order_id]
-        return self._by_link.get(order_link_id) if order_link_id else None
-
-    def _record_for(self, message: Mapping[str, Any]) -> OrderRecord | None:
-        link, oid = message.get("orderLinkId"), message.get("orderId")
-        link = link if isinstance(link, str) else ""
-        oid = oid if isinstance(oid, str) else ""
-        if not link and not oid:
-            return None
-        by_link = self._by_link.get(link) if link else None
-        by_id = self._by_id.get(oid) if oid else None
-        if by_link is not None and by_id is not None and by_link is not by_id:
-            _merge(by_link, by_id)  # known by its id before its link id was (or the reverse)
-            self._by_id[oid] = by_link
-            self._closed_at.pop(id(by_id), None)
-        record = by_link or by_id
-        if record is None:
-            record = OrderRecord()
-        record.ids(message)
-        return record
-
-    def _index(self, record: OrderRecord) -> None:
-        if record.order_link_id:
-            self._by_link[record.order_link_id] = record
-        if record.order_id:
-            self._by_id[record.order_id] = record
-        if record.closed and id(record) not in self._closed_at:
-            self._closed_at[id(record)] = (record, self._clock())
-        elif not record.closed:
-            self._closed_at.pop(id(record), None)
-        self._age_out()
-
-    def _age_out(self) -> None:
-        horizon = self._clock() - self.closed_ttl
-        while self._closed_at:
-            key, (record, closed) = next(iter(self._closed_at.items()))
-            if len(self._closed_at) <= self.max_closed and closed > horizon:
-                break
-            del self._closed_at[key]
-            if self._by_link.get(record.order_link_id) is record:
-                del self._by_link[record.order_link_id]
-            if self._by_id.get(record.order_id) is record:
-                del self._by_id[record.order_id]
 
     def _changed(self, record: OrderRecord) -> None:
         view = record.view()
@@ -360,37 +351,12 @@ def _key(order_link_id: str, order_id: str) -> str:
     return f"id:{order_id}" if order_id else f"link:{order_link_id}"
 
 
-def _merge(into: OrderRecord, other: OrderRecord) -> None:
-    into.ids({"orderId": other.order_id, "category": other.category, "symbol": other.symbol})
-    into.acked = into.acked or other.acked
-    into.fills.update(other.fills)
-    into.seen.update(other.seen)
-    if other.status is not None and into.status not in TERMINAL_STATUSES:
-        into.status = other.status
-    into.cum_qty, into.cum_fee = max(into.cum_qty, other.cum_qty), max(into.cum_fee, other.cum_fee)
-    into.cum_value = max(into.cum_value, other.cum_value)
-    into.avg_price = into.avg_price or other.avg_price
-    into.updated_ms = max(into.updated_ms, other.updated_ms)
-    if into.status is not None or into.fills:
-        into.unknown = into.failed = False
-
-
-def _timeout_text(key: str, until: str, timeout: float, record: OrderRecord | None) -> str:
-    name = key.split(":", 1)[1]
-    base = f"order {name!r} did not reach {until} within {timeout:g} s"
-    if record is None:
-        return (
-            f"{base}: the tracker never saw it (was it sent through this client, with the "
-            "private 'order' and 'execution' topics subscribed?)"
-        )
-    if record.phase == "unknown":
-        return (
-            f"{base}: its create's outcome is unknown ({record.error}); settle it with "
-            f"await tracker.reconcile({name!r}, ...) before resending anything"
-        )
-    if record.status is None:
-        return (
-            f"{base}: acknowledged, but no status was pushed (is the private 'order' topic "
-            "subscribed? a reconnect may have lost pushes: reconcile)"
-        )
-    return f"{base}: it is still {record.status}"
+def _same_error(known: RequestError | None, error: RequestError) -> bool:
+    if known is error:
+        return True
+    return (
+        isinstance(known, WSAPIError)
+        and isinstance(error, WSAPIError)
+        and known.req_id is not None
+        and (known.req_id, known.op, known.ret_code) == (error.req_id, error.op, error.ret_code)
+    )

@@ -1,50 +1,87 @@
-"""Feeding a tracker from a ``WebsocketClient``: replies, failed requests, private pushes."""
+"""Feeding a ``WebsocketClient``'s tracker: replies, failed requests, private pushes, batches.
+
+``WebsocketClient.track_orders`` attaches one (:func:`attach_tracker`) and subscribes the
+topics; its ``orders`` property is that tracker.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from bybit_wsapi_generated import WS_KEY_MAP
 
+from ..events import EventName, Handler
+from .reconcile import OrderQueries
 from .tracker import OrderTracker
 
 if TYPE_CHECKING:
     from ..client import WebsocketClient
 
-__all__ = ["PRIVATE_TOPICS", "follow_orders", "track_orders"]
+__all__ = ["PRIVATE_TOPICS", "TrackingOptions", "attach_tracker", "follow_batch"]
 
 PRIVATE_TOPICS = ("order", "execution")
 """The private topics (all categories) the tracker needs subscribed."""
 
 
-def follow_orders(ws: WebsocketClient, **options: Any) -> OrderTracker:
-    """A tracker fed by ``ws``'s ``response``, ``exception`` and ``update`` events.
+_CLIENT_OPTIONS = frozenset({"subscribe", "close_rest"})
+"""The ``TrackingOptions`` the client uses itself; the others go to ``OrderTracker``."""
 
-    It sees the pushes of topics subscribed by anyone; ``track_orders`` also subscribes them.
-    ``options`` go to ``OrderTracker`` (``max_closed``, ``closed_ttl``, ``change_buffer``,
-    ``rest``). With ``rest``, each private-stream reconnect runs ``tracker.resync()`` (reads
-    only), since pushes may have been lost in the gap; a failure is logged.
-    """
-    tracker = OrderTracker(**options)
-    ws.on("response", tracker.on_reply)
-    ws.on("exception", tracker.on_error)
-    ws.on("update", tracker.on_push)
+
+class TrackingOptions(TypedDict, total=False):
+    """``track_orders`` options (all optional)."""
+
+    rest: OrderQueries | None
+    """REST queries for ``reconcile``/``resync`` (a ``bybit_wsapi.rest.RestClient``); with it,
+    each private-stream reconnect runs ``resync()`` (reads only)."""
+    close_rest: bool
+    """Close ``rest`` (a ``RestClient``) when the client closes: default False for the async
+    client (yours to close), True for the sync one (it runs ``rest`` on its loop thread)."""
+    subscribe: bool
+    """Subscribe the private ``order`` and ``execution`` topics (default True); False: the
+    tracker sees the pushes of topics subscribed by anyone."""
+    max_closed: int
+    """Closed orders kept (default 1000); the oldest age out first."""
+    closed_ttl: float
+    """Seconds a closed order is kept (default 3600)."""
+    change_buffer: int
+    """Changes an iterator of ``changes()`` holds before it reports a gap (default 1000)."""
+
+
+def attach_tracker(
+    ws: WebsocketClient, options: TrackingOptions
+) -> tuple[OrderTracker, Callable[[], None]]:
+    """A tracker fed by ``ws``'s events from now on, and the function that detaches it."""
+    tracker = OrderTracker(
+        **{key: value for key, value in options.items() if key not in _CLIENT_OPTIONS}  # type: ignore[arg-type]
+    )
+    tracker.sender = ws
 
     def on_reconnected(event: object) -> Awaitable[object] | None:
         private = isinstance(event, Mapping) and event.get("wsKey") == WS_KEY_MAP.v5_private
         return tracker.resync() if private and tracker.rest is not None else None
 
-    ws.on("reconnected", on_reconnected)
-    return tracker
+    handlers: tuple[tuple[EventName, Handler], ...] = (
+        ("response", tracker.on_reply),
+        ("exception", tracker.on_error),
+        ("update", tracker.on_push),
+        ("reconnected", on_reconnected),
+    )
+    for event, handler in handlers:
+        ws.on(event, handler)
+
+    def detach() -> None:
+        for event, handler in handlers:
+            ws.off(event, handler)
+
+    return tracker, detach
 
 
-async def track_orders(ws: WebsocketClient, **options: Any) -> OrderTracker:
-    """``follow_orders(ws)``, with the private ``order`` and ``execution`` topics subscribed.
-
-    Raises:
-        SubscriptionError: Bybit refused a topic.
-    """
-    tracker = follow_orders(ws, **options)
-    await ws.subscribe_v5(list(PRIVATE_TOPICS), is_private=True)
-    return tracker
+async def follow_batch(
+    tracker: OrderTracker, call: Awaitable[Any], params: Mapping[str, Any]
+) -> Any:
+    """Await a batch call and give the tracker its reply with the request's items (a failed
+    amend or cancel item is named only there); a failure reaches it as an ``exception``."""
+    reply = await call
+    tracker.on_reply(reply, params)
+    return reply

@@ -19,6 +19,10 @@ callback cannot delay a reply, a heartbeat or a reconnect. Their queue is bounde
 ``MAX_BACKLOG`` waiting events new calls wait for room, and stream pushes are dropped, counted
 and reported to the ``exception`` callbacks as one :class:`CallbackOverflowError` per gap.
 
+Orders: ``ws.track_orders(rest=RestClient(...))`` turns order tracking on; ``ws.orders`` is a
+:class:`BlockingOrderTracker` (blocking ``wait``, ``reconcile``, a blocking iterator of
+``changes``), run on the client's loop thread like everything else.
+
 Exit: a client not closed is closed when the interpreter exits (or when it is garbage
 collected), so the process never hangs on it. Ctrl-C during a call cancels it and raises
 :class:`RequestInterrupted` (a ``KeyboardInterrupt``); ``close()`` fails every pending call
@@ -30,8 +34,11 @@ from bybit_wsapi_generated.sync_subscriptions import SyncStreamMethods, SyncSubs
 
 from .client import WebsocketAPIClient, WebsocketClient
 from .errors import CallbackOverflowError, RequestInterrupted
+from .orders import BlockingOrderChanges, BlockingOrderTracker
 
 __all__ = [
+    "BlockingOrderChanges",
+    "BlockingOrderTracker",
     "CallbackOverflowError",
     "RequestInterrupted",
     "SyncStreamMethods",

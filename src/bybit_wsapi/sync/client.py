@@ -33,6 +33,7 @@ from ..options import ClientOptions
 from .callbacks import Callback, CallbackThread
 from .errors import RequestInterrupted
 from .loop import LoopThread
+from .orders import SyncOrdersAPI, SyncOrdersDelegate
 from .streams import SyncStreamsAPI
 
 __all__ = ["WebsocketAPIClient", "WebsocketClient"]
@@ -44,7 +45,7 @@ SyncHandler = Callable[[T], object]
 _EVENTS: tuple[EventName, ...] = get_args(EventName)
 
 
-class WebsocketClient(WSAPISyncSender, SyncStreamsAPI):
+class WebsocketClient(WSAPISyncSender, SyncStreamsAPI, SyncOrdersAPI):
     """The WS API connection, blocking: ``send_ws_api_request`` plus events (plain callables).
 
     Example::
@@ -251,7 +252,7 @@ class WebsocketClient(WSAPISyncSender, SyncStreamsAPI):
         self.close()
 
 
-class WebsocketAPIClient(WSAPISyncMethods):
+class WebsocketAPIClient(WSAPISyncMethods, SyncOrdersDelegate):
     """One blocking typed method per WS API operation (pybit users: ``WebSocketTrading``).
 
     Example::

@@ -4,12 +4,12 @@ from decimal import Decimal
 from typing import assert_type
 
 from bybit_wsapi import OrderStatusV5, RestOrderV5, WebsocketClient
-from bybit_wsapi.orders import OrderTracker, OrderView, track_orders
+from bybit_wsapi.orders import OrderTracker, OrderView
 from bybit_wsapi.rest import OrderListResult, RestClient
 
 
 async def follow(ws: WebsocketClient, rest: RestClient) -> None:
-    tracker = await track_orders(ws, rest=rest)
+    tracker = await ws.track_orders(rest=rest)
     assert_type(tracker, OrderTracker)
     view = await tracker.wait("link", "Filled", timeout=5)
     assert_type(view, OrderView)
