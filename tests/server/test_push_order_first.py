@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from bybit_wsapi import WS_KEY_MAP, WebsocketClient, WSAPIError
-from bybit_wsapi.orders import track_orders
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, Faults, LocalServer, ServerConfig
 
 from .helpers import RawClient, auth_frame, order_frame
@@ -95,7 +94,7 @@ async def test_the_tracker_keeps_a_push_that_beat_the_ack(
     pushed_first: tuple[LocalServer, WebsocketClient],
 ) -> None:
     server, ws = pushed_first
-    tracker = await track_orders(ws)
+    tracker = await ws.track_orders()
     seen: list[str] = []
     ws.on("update", lambda m: seen.append(f"{m['topic']}:{m['data'][0].get('orderStatus', '')}"))
     ws.on("response", lambda m: seen.append("ack"))
@@ -115,7 +114,7 @@ async def test_two_filled_before_the_cancels_error_are_one(
     pushed_first: tuple[LocalServer, WebsocketClient],
 ) -> None:
     server, ws = pushed_first
-    tracker = await track_orders(ws)
+    tracker = await ws.track_orders()
     params = {**MARKET_BUY, "orderType": "Limit", "price": "90000", "orderLinkId": "race"}
     await send(ws, "order.create", params)
     assert tracker.get("race").status == "New"
