@@ -60,8 +60,10 @@ class RestChecks(TypeChecks):
             return None
         assert params is not None and result is not None and doc is not None
         page = self.page_size(m, path, params, result)
-        rate_limit = self.integer(m, "rate_limit", path, 1)
-        window = self.integer(m, "time_window_days", path, 1)
+        rate_limit, window = (
+            self.count(m, "rate_limit", path),
+            self.count(m, "time_window_days", path),
+        )
         if window is not None and not self.has_fields(
             params, _WINDOW_PARAMS, m, "time_window_days", path
         ):
@@ -79,6 +81,12 @@ class RestChecks(TypeChecks):
             page[1], rate_limit, window, groups,
         )  # fmt: skip
 
+    def count(self, m: YamlMap, key: str, path: str) -> int | None:
+        """``m[key]``, an integer >= 1 when given (``null`` is an error too)."""
+        if key in m and m[key] is None:
+            self.error(join(path, key), "expected an integer >= 1, got nothing (null)", m, key)
+        return self.integer(m, key, path, 1)
+
     def page_size(
         self, m: YamlMap, path: str, params: ObjectType, result: ObjectType
     ) -> tuple[int | None, int | None] | None:
@@ -89,7 +97,7 @@ class RestChecks(TypeChecks):
         pm = self.mapping(m["page_size"], sub, m, "page_size")
         if pm is None or not self.keys(pm, sub, ("max", "default"), ()):
             return None
-        high, default = self.integer(pm, "max", sub, 1), self.integer(pm, "default", sub, 1)
+        high, default = self.count(pm, "max", sub), self.count(pm, "default", sub)
         if high is None or default is None:
             return None
         if default > high:
