@@ -24,6 +24,9 @@ from .ledger_plan import SETTLE_TIMEOUT, SYMBOLS, Plan, Summary
 
 __all__ = ["AccountLedger"]
 
+_TERMINAL = frozenset({"Filled", "Cancelled", "PartiallyFilledCanceled", "Rejected", "Deactivated"})
+_RANK = {"New": 1, "PartiallyFilled": 2, **dict.fromkeys(_TERMINAL, 3)}
+"""Bybit's order statuses in the order an order can pass them (``None``: not known yet)."""
 State = tuple[str | None, Decimal, Decimal | None]
 """What must agree: status, filled quantity, average price (``None`` before a fill)."""
 
@@ -61,6 +64,10 @@ class AccountLedger:
         """Orders an amend or cancel of the current batch targets already."""
         self.unknown: set[str] = set()
         """Creates whose outcome was unknown."""
+        self.last: dict[str, OrderView] = {}
+        """Each order's last change (``watch``)."""
+        self.jumps: list[tuple[OrderView, OrderView]] = []
+        """Changes that went back: a status of lower rank, less filled, a terminal one left."""
         self.instrument: dict[str, tuple[str, str]] = {}
         """link -> (category, symbol) of every create (an ack alone does not say them)."""
 
@@ -109,7 +116,9 @@ class AccountLedger:
             "category": category,
             "symbol": symbol,
             "side": side,
-            "qty": listing.size.format(rng.randint(1, 5)),
+            "qty": listing.size.format(
+                rng.randint(1, 5) if rng.random() < 0.85 else rng.randint(50, 400)
+            ),
             "orderLinkId": link,
         }
         self.instrument[link] = (category, symbol)
@@ -162,7 +171,7 @@ class AccountLedger:
 
     # --- rounds ----------------------------------------------------------------------------
 
-    async def batch(self, *, step: bool, size: int) -> None:
+    async def batch(self, *, step: bool, size: int, resync: bool = False) -> None:
         calls: list[Awaitable[object]] = []
         for _ in range(size):
             if self.created >= self.plan.per_account:
@@ -171,6 +180,8 @@ class AccountLedger:
             calls.append(self.call(op, params))
         if step:  # the market moves mid-batch: amends and cancels race its fills
             calls.insert(self.rng.randrange(len(calls) + 1), self.server.step(100))
+        if resync:  # as after a StreamOverflowError: its REST reads race the batch's pushes
+            calls.insert(self.rng.randrange(len(calls) + 1), self.tracker.resync())
         await asyncio.gather(*calls)
         self.busy.clear()
 
@@ -182,7 +193,9 @@ class AccountLedger:
         self.summary.faults["push_before_ack"] += faults.push_before_ack
         self.summary.faults["cancel_races_fill"] += faults.cancel_races_fill
         try:
-            await self.batch(step=rng.random() < 0.8, size=self.plan.batch)
+            resync = rng.randrange(100) < self.plan.resync_percent
+            self.summary.faults["resync_racing"] += resync
+            await self.batch(step=rng.random() < 0.8, size=self.plan.batch, resync=resync)
         finally:
             faults.push_before_ack = faults.cancel_races_fill = False
 
@@ -249,6 +262,19 @@ class AccountLedger:
                 )
                 self.summary.acked_unpushed += 1
 
+    async def watch(self) -> None:
+        """Every change of the tracker, checked against the order's previous one."""
+        async with self.tracker.changes(capacity=1_000_000) as changes:
+            async for view in changes:
+                before = self.last.get(view.order_link_id)
+                self.last[view.order_link_id] = view
+                if before is not None and (
+                    view.filled_qty < before.filled_qty
+                    or _RANK.get(view.status or "", 0) < _RANK.get(before.status or "", 0)
+                    or (before.status in _TERMINAL and view.status != before.status)
+                ):
+                    self.jumps.append((before, view))
+
     # --- the end ---------------------------------------------------------------------------
 
     def server_creates(self) -> Counter[str]:
@@ -276,6 +302,7 @@ class AccountLedger:
         await self.server.flushed()
         held = {str(o["orderLinkId"]): _state(o) for o in self.server.orders(self.api_key)}
         await _agree(self.tracker, held)
+        assert not self.jumps, f"{len(self.jumps)} changes went back: {self.jumps[:3]}"
         assert self.tracker.unknown() == [], self.tracker.unknown()
         for view in self.tracker.orders():
             if view.order_link_id not in held:

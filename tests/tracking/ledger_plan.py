@@ -32,6 +32,8 @@ class Plan:
     drops: int = 4
     """Calls per account made alone through ``drop_after_apply`` or ``drop_before_apply``
     (half each; one in four an amend or cancel, the others creates)."""
+    resync_percent: int = 0
+    """Batches racing a ``tracker.resync()`` (REST reads of every open order)."""
     reconnects: int = 3
     """Private-stream drops (each in another account, a quarter into its orders: the resync
     re-reads every open order, and the mock's REST costs grow with the account)."""

@@ -82,6 +82,7 @@ async def _account(plan: Plan, number: int, server: LocalServer, summary: Summar
         ledger = AccountLedger(
             plan, number=number, server=server, ws=ws, tracker=tracker, summary=summary
         )
+        watcher = asyncio.create_task(ledger.watch())
         rng = ledger.rng
         reconnect_at = plan.per_account // 4 if plan.reconnects else plan.per_account
         drop_at = sorted(rng.sample(range(plan.per_account), plan.drops), reverse=True)
@@ -95,6 +96,8 @@ async def _account(plan: Plan, number: int, server: LocalServer, summary: Summar
             else:
                 await ledger.normal_round()
         await ledger.finish()
+        tracker.close()
+        await watcher
     finally:
         await ws.close()
         await rest.close()
@@ -108,11 +111,16 @@ def main() -> None:
     parser.add_argument(
         "--reconnects", type=int, default=None, help="private-stream drops (one per 2 accounts)"
     )
+    parser.add_argument("--resync-percent", type=int, default=5, help="batches racing a resync")
     args = parser.parse_args()
     accounts = -(-args.orders // args.per_account)
     reconnects = accounts // 2 if args.reconnects is None else args.reconnects
     plan = Plan(
-        orders=args.orders, seed=args.seed, per_account=args.per_account, reconnects=reconnects
+        orders=args.orders,
+        seed=args.seed,
+        per_account=args.per_account,
+        reconnects=reconnects,
+        resync_percent=args.resync_percent,
     )
     logging.basicConfig(level=logging.ERROR)  # the faults' connection warnings are expected
     print(f"ledger: {args.orders} orders over {accounts} accounts, seed {args.seed}", flush=True)
