@@ -6,9 +6,10 @@ import re
 import time
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
-from bybit_wsapi.rest import RestAPIError, RestClient
+from bybit_wsapi.rest import RestAPIError, RestClient, RestHTTPError
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
 
 from ..orders import create
@@ -96,3 +97,24 @@ async def test_sync_time_measures_the_offset_from_market_time(server: LocalServe
         assert rest.get_time_offset_ms() == offset
         assert abs(offset - 9_000) <= round_trip_ms  # the midpoint is off by half the trip at most
         await rest.get_order_history(category="linear")
+
+
+async def test_server_time_is_public_and_a_bad_answer_leaves_the_offset(
+    server: LocalServer,
+) -> None:
+    server.rest.options.clock_skew_ms = 60_000
+    async with RestClient(key="no-such-key", secret="x", base_url=http(server)) as keyless:
+        result = await keyless.get_server_time()  # no key needed: nothing is signed
+        assert int(result["timeNano"]) // 10**9 == int(result["timeSecond"])
+        assert int(result["timeSecond"]) * 1000 > time.time() * 1000 + 50_000
+
+    def not_time(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"retCode": 0, "retMsg": "OK", "result": {}})
+
+    async with RestClient(
+        key="k", secret="s", base_url="http://x", transport=httpx.MockTransport(not_time)
+    ) as odd:
+        odd.set_time_offset_ms(5)
+        with pytest.raises(RestHTTPError, match="no timeNano"):
+            await odd.sync_time()
+        assert odd.get_time_offset_ms() == 5

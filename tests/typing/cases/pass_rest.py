@@ -15,5 +15,6 @@ async def walk(rest: RestClient) -> None:
     except RestPagesLeftError as left:
         assert_type(left.cursor, str)
     assert_type(await rest.sync_time(), int)
+    assert_type((await rest.get_server_time())["timeNano"], str)
     rest.set_time_offset_ms(-15)
     assert_type(rest.get_time_offset_ms(), int)
