@@ -51,7 +51,7 @@ async def settle_change(
     """
     now = clock or asyncio.get_running_loop().time
     start = now()
-    end, queries, found = start + deadline, 0, False
+    end, queries = start + deadline, 0
     while True:
         view = tracker.get(order_link_id, order_id=order_id)
         if view is None:
@@ -59,11 +59,8 @@ async def settle_change(
         pending = view.unsettled
         if pending is None:
             return view  # the stream or a lookup showed it
-        if view.phase == "closed" or (found and now() >= end):
-            tracker.settle_unsettled(view.order_link_id, view.order_id, pending)
-            raise OrderChangeNotAppliedError(pending.op, view, queries, now() - start)
-        if queries and now() >= end:
-            raise OrderNotFoundError(pending.op, order_link_id or order_id, queries, now() - start)
+        if view.phase == "closed":
+            break  # closed without the amend showing: it can no longer take effect
         queries += 1
         query = _query(view, pending.params)
         try:
@@ -73,7 +70,6 @@ async def settle_change(
                 raise
             logger.warning("settling %s of %s: lookup failed (%s)", pending.op, query, error)
             order = None
-        found = order is not None
         if order is not None:
             tracker.adopt(order)
             await _adopt_fills(tracker, rest, query)
@@ -81,7 +77,16 @@ async def settle_change(
             adopted = tracker.get(order_link_id, order_id=order_id)
             if adopted is None or adopted.unsettled is None or adopted.phase == "closed":
                 continue  # settled either way: say so at once
+        if now() >= end:
+            if order is None:
+                raise OrderNotFoundError(
+                    pending.op, order_link_id or order_id, queries, now() - start
+                )
+            break  # shown without the change up to the deadline
         await sleep(max(0.0, min(interval, end - now())))
+    view = tracker.get(order_link_id, order_id=order_id) or view
+    tracker.settle_unsettled(view.order_link_id, view.order_id, pending)
+    raise OrderChangeNotAppliedError(pending.op, view, queries, now() - start)
 
 
 def _query(view: OrderView, params: Mapping[str, Any]) -> dict[str, Any]:

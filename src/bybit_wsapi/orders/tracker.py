@@ -170,6 +170,12 @@ class OrderTracker:
                 error.outcome,
             )
             return
+        if op != "order.create" and error.outcome != "unknown":
+            known = self._book.find(
+                str(params.get("orderLinkId") or ""), str(params.get("orderId") or "")
+            )
+            if known is None:
+                return  # a refused amend or cancel of an order not tracked: nothing to record
         record = self._book.record_for(params)
         if record is None or _same_error(record.error, error):
             return  # a batch reply seen twice (its event, then its call) changes nothing
