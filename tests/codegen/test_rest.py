@@ -11,6 +11,8 @@ from typing import Any, get_args
 import pytest
 import yaml
 from bybit_wsapi_generated import rest, tables
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import codegen
 from codegen.spec import parse_specs
@@ -139,3 +141,38 @@ def test_the_rest_client_has_a_method_for_each_private_query() -> None:
     names = [r["method"] for r in rest.REST_ENDPOINTS.values() if r["access"] == "private"]
     assert "get_open_orders" in names
     assert all(callable(getattr(RestClient, name, None)) for name in names)
+
+
+_LINES = REST_TEXT.splitlines(keepends=True)
+
+
+@st.composite
+def _mutated_rest(draw: st.DrawFn) -> str:
+    lines = list(_LINES)
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, len(lines) - 1))
+        kind = draw(st.sampled_from(["delete", "duplicate", "replace"]))
+        if kind == "delete":
+            del lines[i]
+        elif kind == "duplicate":
+            lines.insert(i, lines[i])
+        elif lines[i]:
+            at = draw(st.integers(0, len(lines[i]) - 1))
+            char = draw(st.sampled_from([*":{}[],-'\"#0 \n", "null", "[]", "{}", "x"]))
+            lines[i] = lines[i][:at] + char + lines[i][at + 1 :]
+        if not lines:
+            break
+    return "".join(lines)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mutated_rest())
+def test_a_mutated_rest_spec_loads_or_lists_located_problems(text: str) -> None:
+    sources = [(SPEC_TEXT, "ws_api.yaml"), (STREAMS_TEXT, "ws_streams.yaml"), (text, FILE)]
+    try:
+        parse_specs(sources)
+    except codegen.InvalidSpecError as exc:
+        assert exc.errors
+        for problem in exc.errors:
+            assert str(problem).startswith(f"{FILE}:"), str(problem)
+            assert problem.message
