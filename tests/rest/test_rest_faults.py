@@ -79,3 +79,19 @@ async def test_a_restart_wipes_the_closed_buffer_not_history(
     tracker = OrderTracker(rest=rest)
     view = await tracker.reconcile("gone", deadline=0, category="linear", symbol="BTCUSDT")
     assert view.status == "Cancelled"  # found in history
+
+
+async def test_reconcile_reads_a_spot_170213_as_not_in_this_view(
+    server: LocalServer, rest: RestClient
+) -> None:
+    server.rest.options.spot_not_found_error = True
+    account, now = server.accounts[DEMO_API_KEY], server.clock.now_ms()
+    spot = create("spot-1", category="spot", qty="0.01", price="1000")
+    assert account.apply("create", "spot", spot, now)[0].code == 0
+    assert (
+        account.apply("cancel", "spot", {**cancel("spot-1"), "category": "spot"}, now)[0].code == 0
+    )
+    server.rest.options.closed_since_ms = server.clock.now_ms() + 1  # realtime forgets it
+    tracker = OrderTracker(rest=rest)
+    view = await tracker.reconcile("spot-1", deadline=0, category="spot", symbol="BTCUSDT")
+    assert view.status == "Cancelled"  # 170213 from realtime, then found in history

@@ -111,3 +111,13 @@ def test_order_objects_have_the_documented_fields_and_types(mock: Mock) -> None:
     assert (live["orderStatus"], closed["orderStatus"]) == ("New", "Cancelled")
     assert (closed["cancelType"], closed["rejectReason"]) == ("CancelByUser", "EC_NoError")
     assert live["avgPrice"] == "" and type(closed["rpiTakerAccess"]) is bool
+
+
+def test_a_spot_lookup_of_nothing_can_answer_170213(mock: Mock) -> None:
+    spot = {"category": "spot", "symbol": "BTCUSDT", "orderLinkId": "nobody"}
+    assert links(mock, REALTIME, **spot) == []
+    mock.rest.options.spot_not_found_error = True
+    reply = mock.get(REALTIME, **spot)
+    assert (reply["retCode"], reply["retMsg"]) == (170213, "Order does not exist.")
+    assert links(mock, REALTIME, category="spot", symbol="BTCUSDT") == []  # a list: no error
+    assert links(mock, REALTIME, **{**spot, "category": "linear"}) == []

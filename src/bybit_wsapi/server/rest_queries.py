@@ -101,6 +101,9 @@ class RestOptions:
     limit (the spec's ``rate_limit``: 50)."""
     clock_skew_ms: int = 0
     """How far the REST clock (``/v5/market/time``, the timestamp check) is off the wall."""
+    spot_not_found_error: bool = False
+    """A spot ``/v5/order/realtime`` lookup by id that finds nothing answers 170213 "Order
+    does not exist." (seen on Bybit, §4.1) instead of an empty list."""
     fail_next: list[int] = field(default_factory=list)
     """Fault: each signed query takes the first code off this list and fails with it: an HTTP
     status (400..599: no envelope) or a retCode (10000, 10016...: in the envelope)."""
@@ -127,6 +130,10 @@ def query(
         else:
             rows = _history(orders, params, now, options)
         rows = _matching(rows, params, coins)
+        by_id = params.get("orderId") or params.get("orderLinkId")
+        spot_lookup = by_id and path == REALTIME and category == "spot"
+        if spot_lookup and not rows and options.spot_not_found_error:
+            raise RefusedError(RetCode.SPOT_ORDER_NOT_EXISTS, "Order does not exist.")
     result = _page(rows, params, int(limit), f"{account.api_key} {path}")
     result["list"] = [_shape(path, row) for row in result["list"]]
     return result
