@@ -215,6 +215,37 @@ async def test_wss_sessions_exchange_messages_and_close(
 
 
 @pytest.mark.anyio
+async def test_a_tls_handshake_that_never_ends_times_out_and_leaves_no_socket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the fast path's own TLS layer (the plain path's TLS is httpcore's and anyio's)
+    monkeypatch.setenv(TRANSPORT_ENV, "fast")
+    dropped = asyncio.Event()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while await reader.read(65536):  # the ClientHello, never answered
+            pass
+        dropped.set()  # the client closed its socket
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    url = f"wss://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+    with pytest.raises(TransportConnectError, match=r"timed out|within"):
+        await open_session(
+            url,
+            on_text=[].append,
+            max_message_bytes=1 << 20,
+            headers={},
+            open_timeout=0.2,
+            ssl_context=ssl.create_default_context(),
+        )
+    async with asyncio.timeout(10):  # a guard: the socket is closed at once
+        await dropped.wait()
+    server.close()
+    await server.wait_closed()
+
+
+@pytest.mark.anyio
 async def test_an_untrusted_certificate_fails_the_connect(
     kind: str, tls_peer: Callable[[Script], Awaitable[str]]
 ) -> None:
