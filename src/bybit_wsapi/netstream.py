@@ -95,7 +95,7 @@ class WireProtocol(asyncio.Protocol):
         finally:
             self._waiter = None
 
-    def hand_over(self, protocol: asyncio.Protocol) -> bytes:
+    def hand_over(self, protocol: asyncio.BaseProtocol) -> bytes:
         """Make ``protocol`` the transport's protocol; returns what was buffered until now.
 
         The caller checks :attr:`lost` and :attr:`eof` (what happened before the hand-over) and

@@ -51,8 +51,18 @@ class _Handoff(AsyncWebSocketSession):
         yield self
 
 
-class FastSession(asyncio.Protocol):
-    """A :class:`~.transport.WireSession` whose frames are parsed in ``data_received``."""
+_READ_SIZE = 1 << 18
+"""Bytes one socket read may take (as asyncio's own socket transports)."""
+
+
+class FastSession(asyncio.BufferedProtocol):
+    """A :class:`~.transport.WireSession` whose frames are parsed as each chunk is read.
+
+    Over TCP the socket reads into this session's own buffer (``get_buffer``), where asyncio's
+    default would allocate 256 KiB per read: in a process where that size is above glibc's mmap
+    threshold, each read would cost an mmap, an mremap, a munmap and page faults. Over TLS the
+    :class:`~.transport_tls.TLSLayer` hands plaintext to ``data_received``.
+    """
 
     def __init__(
         self, on_text: TextSink, max_message_bytes: int, ssl_context: ssl.SSLContext | None
@@ -71,6 +81,7 @@ class FastSession(asyncio.Protocol):
         self._closing = ""
         """Why the client closes (empty until :meth:`close`)."""
         self._lost = asyncio.Event()
+        self._buffer = memoryview(bytearray(_READ_SIZE))
 
     # -- WireSession -----------------------------------------------------------------------------
 
@@ -115,6 +126,12 @@ class FastSession(asyncio.Protocol):
         return await self._held.wait()
 
     # -- asyncio.Protocol ------------------------------------------------------------------------
+
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self._buffer
+
+    def buffer_updated(self, nbytes: int) -> None:
+        self.data_received(bytes(self._buffer[:nbytes]))
 
     def data_received(self, data: bytes) -> None:
         framer = self._framer

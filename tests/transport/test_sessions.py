@@ -246,6 +246,32 @@ async def test_a_tls_handshake_that_never_ends_times_out_and_leaves_no_socket(
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize("scheme", ["ws", "wss"])
+async def test_a_message_larger_than_a_read_arrives_whole(
+    kind: str,
+    scheme: str,
+    ca: trustme.CA,
+    peer: Callable[[Script], Awaitable[str]],
+    tls_peer: Callable[[Script], Awaitable[str]],
+) -> None:
+    big = "".join(chr(0x41 + i % 26) for i in range(1_000_000))  # about 4 socket reads
+
+    async def script(ws: ws_server.ServerConnection) -> None:
+        await ws.send(big)
+        await ws.send("after")
+        await ws.close(4001, "bye")
+
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    got: list[str] = []
+    url = await (tls_peer if scheme == "wss" else peer)(script)
+    session = await connect(url, got, ssl_context=context, limit=2_000_000)
+    assert "4001" in await ended(session)
+    await session.close()
+    assert got == [big, "after"]
+
+
+@pytest.mark.anyio
 async def test_an_untrusted_certificate_fails_the_connect(
     kind: str, tls_peer: Callable[[Script], Awaitable[str]]
 ) -> None:
