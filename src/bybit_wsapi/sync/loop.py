@@ -1,15 +1,18 @@
 """The event loop a sync client runs its async client on: one daemon thread, one loop.
 
-A call crosses into the loop with ``loop.call_soon_threadsafe`` of a plain callback that starts
-it there as a task; the task stores its outcome and hands a one-shot lock, which the calling
-thread blocks on, to the loop's selector, which releases it just before the loop next sleeps:
-the caller wakes while the loop thread is blocked in ``epoll``, not holding the GIL it needs.
-(``asyncio.run_coroutine_threadsafe`` and its ``concurrent.futures.Future`` cost a coroutine, a
-future chain and a condition variable more per call, measured slower; anyio's ``BlockingPortal``
-was no faster and waits for each task to be spawned first.) A lock orders every submission
-before the final ``close``, so nothing is ever scheduled on a loop that will not run it. Each
-call's waiter exists before it is scheduled: a Ctrl-C landing before the call started cancels
-it all the same (it never starts).
+A call is made on the calling thread itself when the loop sleeps in its poll and lends itself
+(:mod:`.baton`): the request goes out from there, and the loop settles it when the reply comes.
+Otherwise it crosses into the loop with ``loop.call_soon_threadsafe`` of a plain callback that
+starts it there as a task. Either way the outcome is stored and a one-shot lock, which the
+calling thread blocks on, goes to the loop's selector, which releases it just before the loop
+next sleeps: the caller wakes while the loop thread is blocked in ``epoll``, not holding the GIL
+it needs. (``asyncio.run_coroutine_threadsafe`` and its ``concurrent.futures.Future`` cost a
+coroutine, a future chain and a condition variable more per call, measured slower; anyio's
+``BlockingPortal`` was no faster and waits for each task to be spawned first.) A lock orders
+every submission before the final ``close``, so nothing is ever scheduled on a loop that will
+not run it, and a call made on the calling thread that the loop ends without settling fails.
+Each call's waiter exists before it is scheduled: a Ctrl-C landing before the call started
+cancels it all the same (it never starts).
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ import asyncio
 import concurrent.futures
 import itertools
 import logging
-import selectors
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
+
+from ..requests import Waiter
+from .baton import BatonSelector, LendingLoop, uninterrupted
 
 __all__ = ["CLOSE_TIMEOUT", "LoopThread"]
 
@@ -41,25 +46,6 @@ _MALLOC_WARMUP = 1 << 20
 _numbers = itertools.count(1)
 
 
-class _SettlingSelector(selectors.DefaultSelector):
-    """The loop's selector: releases the waiters of settled calls just before each poll."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.settled: list[_thread.LockType] = []
-        """Locks of calls settled since the last poll (touched only on the loop thread)."""
-
-    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
-        self.release()
-        events: list[tuple[selectors.SelectorKey, int]] = super().select(timeout)
-        return events
-
-    def release(self) -> None:
-        settled = self.settled
-        while settled:
-            settled.pop().release()
-
-
 class LoopThread:
     """An asyncio event loop running on its own daemon thread until :meth:`shutdown`."""
 
@@ -67,7 +53,11 @@ class LoopThread:
         self.name = f"bybit-wsapi-loop-{next(_numbers)}"
         self._lock = threading.Lock()
         self._closed = False
-        self._selector = _SettlingSelector()
+        self._selector = BatonSelector()
+        self._lends = False
+        """Calls may be made on the calling thread (not in debug mode: see :mod:`.baton`)."""
+        self._unsettled: set[_Reply] = set()
+        """Calls made on their calling threads, not settled yet (touched under the baton)."""
         started: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = Future()
         self._thread = threading.Thread(
             target=self._main, args=(started,), name=self.name, daemon=True
@@ -82,8 +72,17 @@ class LoopThread:
     def on_loop_thread(self) -> bool:
         return threading.get_ident() == self._thread.ident
 
-    def call(self, start: Callable[[], Awaitable[T]], closed: Callable[[], BaseException]) -> T:
+    def call(
+        self,
+        start: Callable[[], Awaitable[T]],
+        closed: Callable[[], BaseException],
+        here: Callable[[asyncio.AbstractEventLoop, Waiter], bool] | None = None,
+    ) -> T:
         """Await ``start()`` on the loop and return its result (or raise its error).
+
+        If the loop lends itself, ``here(loop, waiter)`` is tried first on this thread, with the
+        loop's objects to itself: True if it made the call, whose outcome goes to ``waiter``
+        (then ``start`` is not used); False if it did nothing.
 
         Raises ``closed()`` once :meth:`shutdown` has begun. On Ctrl-C the call is cancelled
         (if it had not started, it never starts) and ``KeyboardInterrupt`` propagates.
@@ -93,6 +92,16 @@ class LoopThread:
                 "a blocking bybit_wsapi.sync call was made on the client's own event-loop thread, "
                 "where it would wait forever: call it from another thread"
             )
+        if here is not None and self._lends:
+            reply = _Reply(self._selector.settled, self._unsettled)
+            try:
+                if uninterrupted(lambda: self._call_here(here, reply, closed)):
+                    return reply.result()  # type: ignore[no-any-return]
+            except KeyboardInterrupt:
+                with self._lock:
+                    if not self._closed:
+                        self._loop.call_soon_threadsafe(reply.cancel)
+                raise
         waiter: _Waiter[T] = _Waiter(start, self._selector.settled)
         try:
             with self._lock:
@@ -106,6 +115,33 @@ class LoopThread:
                 if not self._closed:
                     self._loop.call_soon_threadsafe(waiter.cancel_task)
             raise
+
+    def _call_here(
+        self,
+        here: Callable[[asyncio.AbstractEventLoop, Waiter], bool],
+        reply: _Reply,
+        closed: Callable[[], BaseException],
+    ) -> bool:
+        with self._lock:
+            if self._closed:
+                raise closed()
+            return self._selector.lend(lambda: self._make_here(here, reply), self._wake)
+
+    def _make_here(
+        self, here: Callable[[asyncio.AbstractEventLoop, Waiter], bool], reply: _Reply
+    ) -> bool:
+        unsettled = self._unsettled
+        unsettled.add(reply)
+        made = False
+        try:
+            made = here(self._loop, reply)
+        finally:
+            if not made:
+                unsettled.discard(reply)
+        return made
+
+    def _wake(self) -> None:
+        self._loop.call_soon_threadsafe(_nothing)
 
     def shutdown(self, last: Coroutine[Any, Any, object]) -> None:
         """Run ``last`` (the client's close), stop the loop and join the thread (idempotent).
@@ -147,16 +183,20 @@ class LoopThread:
         del warmup
         selector = self._selector
         try:
-            with asyncio.Runner(loop_factory=lambda: asyncio.SelectorEventLoop(selector)) as runner:
+            with asyncio.Runner(loop_factory=lambda: LendingLoop(selector)) as runner:
                 runner.run(self._serve(started))
         finally:
+            for reply in list(self._unsettled):  # the close settles them all: this never should
+                reply.set_exception(concurrent.futures.CancelledError())
             selector.release()  # calls settled in the loop's last turn
 
     async def _serve(
         self, started: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]]
     ) -> None:
         stop = asyncio.Event()
-        started.set_result((asyncio.get_running_loop(), stop))
+        loop = asyncio.get_running_loop()
+        self._lends = not loop.get_debug()
+        started.set_result((loop, stop))
         await stop.wait()
         current = asyncio.current_task()
         leftovers = [task for task in asyncio.all_tasks() if task is not current]
@@ -214,3 +254,55 @@ class _Waiter(Generic[T]):
     def cancel_task(self) -> None:
         if self.task is not None:
             self.task.cancel()
+
+
+class _Reply:
+    """The :class:`~bybit_wsapi.requests.Waiter` of a call made on its calling thread."""
+
+    __slots__ = ("_done", "_error", "_finished", "_settled", "_unsettled", "_value")
+
+    def __init__(self, settled: list[_thread.LockType], unsettled: set[_Reply]) -> None:
+        self._settled = settled
+        self._unsettled = unsettled
+        self._finished = False
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._done = _thread.allocate_lock()
+        self._done.acquire()
+
+    def done(self) -> bool:
+        return self._finished
+
+    def set_result(self, result: Any, /) -> None:
+        if not self._finished:
+            self._value = result
+            self._finish()
+
+    def set_exception(self, exception: BaseException, /) -> None:
+        if not self._finished:
+            self._error = exception
+            self._finish()
+
+    def exception(self) -> BaseException | None:
+        return self._error
+
+    def cancel(self) -> None:
+        """On the loop: its caller is gone (Ctrl-C); a request not written yet never will be."""
+        self.set_exception(concurrent.futures.CancelledError())
+
+    def _finish(self) -> None:
+        self._finished = True
+        self._unsettled.discard(self)
+        self._settled.append(self._done)  # released just before the loop next polls
+
+    def result(self) -> Any:
+        """Block until settled (Ctrl-C interrupts); the reply, or raise the error."""
+        if not self._finished:
+            self._done.acquire()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _nothing() -> None:
+    """What wakes the loop: a callback that does nothing."""
