@@ -8,7 +8,7 @@ from typing import Any
 from bybit_wsapi.auth import account_verifier, hmac_signature
 from bybit_wsapi.rest import query_string, sign_payload
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET
-from bybit_wsapi.server.account import Account
+from bybit_wsapi.server.account import Account, AccountConfig
 from bybit_wsapi.server.market import Market
 from bybit_wsapi.server.rest import RestServer
 
@@ -21,9 +21,9 @@ DAY_MS = 86_400_000
 class Mock:
     """One account, its REST server and a market clock the test moves."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: AccountConfig | None = None) -> None:
         self.now = 1_000
-        self.account = Account(DEMO_API_KEY, Market())
+        self.account = Account(DEMO_API_KEY, Market(), config)
         verifiers = {DEMO_API_KEY: account_verifier(DEMO_API_SECRET)}
         self.rest = RestServer(
             {DEMO_API_KEY: self.account}, verifiers, lambda: self.now, wall_ms=lambda: WALL_MS

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
+from bybit_wsapi.server.account import AccountConfig
 from bybit_wsapi.server.account.executions import RETENTION_MS
 
 from ..orders import cancel, create
@@ -170,3 +171,13 @@ def test_a_cursor_of_another_query_is_refused(mock: Mock) -> None:
     )
     assert [o["orderLinkId"] for o in rest_of_it["result"]["list"]] == ["x"]
     assert rest_of_it["result"]["nextPageCursor"] == ""
+
+
+def test_the_log_keeps_the_newest_executions_kept() -> None:
+    mock = Mock(AccountConfig(executions_kept=3))
+    mock.buy("big", qty="1")
+    assert len(mock.pushed) > 3 and len(mock.account.executions) == 3
+    listed = mock.executions()["list"]
+    assert [row["execId"] for row in listed] == [row["execId"] for row in mock.pushed[:-4:-1]]
+    with pytest.raises(ValueError, match="executions_kept: at least 1"):
+        AccountConfig(executions_kept=0)
