@@ -153,3 +153,18 @@ async def test_a_lost_batch_is_reconciled_item_by_item(
         for link in ("l0", "l1"):
             assert (await orders.reconcile(link, deadline=5)).status == "New"
         assert orders.unknown() == [] and len(server.orders(DEMO_API_KEY)) == 2
+
+
+async def test_a_refused_amend_item_named_by_order_id_reaches_its_order(
+    client: WebsocketAPIClient,
+) -> None:
+    orders = await client.track_orders()
+    await client.submit_new_order(create("am"))
+    placed = await orders.wait("am", "New", timeout=5)
+    items = [{"symbol": "BTCUSDT", "orderId": placed.order_id, "qty": "-1"}]
+    reply = await client.batch_amend_order("linear", items)
+    [status] = reply["retExtInfo"]["list"]
+    assert status["code"] != 0 and reply["data"]["list"][0]["orderId"] == ""  # no id echoed
+    view = orders.get("am")
+    assert view is not None and isinstance(view.error, WSAPIError)
+    assert view.error.ret_code == status["code"] and view.status == "New"
