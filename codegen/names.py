@@ -78,7 +78,14 @@ STREAM_NAMES = (
     "topic_family",
 )
 """Names defined by the streams template (routing and limits tables)."""
-REST_NAMES = ("REST_ENDPOINTS", "REST_PATHS", "RestEndpointRule", "RestMethod", "RestPath")
+REST_NAMES = (
+    "REST_ENDPOINTS",
+    "REST_PATHS",
+    "RestEndpointRule",
+    "RestMethod",
+    "RestPath",
+    "RestQueries",
+)
 """Names defined by the REST template (the endpoint table)."""
 SUBSCRIPTION_NAMES = ("StreamMethods", "Subscription")
 """Names defined by the subscriptions template (the typed subscription surface)."""
@@ -103,6 +110,7 @@ MODULE_IMPORTS = (
     "TypeAlias",
     "TypedDict",
     "TypeVar",
+    "Unpack",
     "TData",
     "TMessage",
     "TOperation",

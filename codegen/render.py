@@ -290,6 +290,10 @@ def render_package(spec: Spec) -> Mapping[str, str]:
         "sync_names": list(SYNC_OPERATION_NAMES),
         "sync_subscription_names": list(SYNC_SUBSCRIPTION_NAMES),
         "subscription_imports": _subscription_imports(spec),
+        "rest_imports": sorted(
+            {e.result for e in spec.rest}
+            | {e.params for e in spec.rest if spec.type(e.params).fields}
+        ),
         "stream_methods": [stream_method(t, spec) for t in spec.topics],
         "push_kinds": [k for kinds in PUSH_KINDS.values() for k in kinds],
         "actions": ACTIONS,

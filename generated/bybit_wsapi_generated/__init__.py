@@ -164,6 +164,7 @@ from .rest import (
     RestEndpointRule,
     RestMethod,
     RestPath,
+    RestQueries,
 )
 from .subscriptions import (
     StreamMethods,

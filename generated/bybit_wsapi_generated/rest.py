@@ -3,11 +3,21 @@
 
 The REST client (``bybit_wsapi.rest``) and the local server both read this table, so no path,
 page size or rate limit is written twice. The query and result ``TypedDict`` models are in
-``models``; ``tables.OBJECT_RULES`` holds their fields for runtime checks.
+``models``; ``tables.OBJECT_RULES`` holds their fields for runtime checks. ``RestQueries`` is
+the typed call surface: one method per endpoint, which the REST client implements.
 """
 
 from collections.abc import Mapping
-from typing import Final, Literal, TypeAlias, TypedDict
+from typing import Final, Literal, Protocol, TypeAlias, TypedDict, Unpack
+
+from .models import (
+    ExecutionListParamsV5,
+    ExecutionListResultV5,
+    OpenOrdersParamsV5,
+    OrderHistoryParamsV5,
+    OrderListResultV5,
+    ServerTimeResultV5,
+)
 
 __all__ = [
     "REST_ENDPOINTS",
@@ -15,6 +25,7 @@ __all__ = [
     "RestEndpointRule",
     "RestMethod",
     "RestPath",
+    "RestQueries",
 ]
 
 RestPath: TypeAlias = Literal[
@@ -115,3 +126,30 @@ REST_PATHS: Final[Mapping[RestMethod, RestPath]] = {
     "get_server_time": "/v5/market/time",
 }
 """The path of each endpoint, by name."""
+
+
+class RestQueries(Protocol):
+    """One typed method per REST endpoint, named by the table's ``method``: what
+    ``bybit_wsapi.rest.RestClient`` implements (and what a stand-in for it must)."""
+
+    async def get_open_orders(self, **params: Unpack[OpenOrdersParamsV5]) -> OrderListResultV5:
+        """``GET /v5/order/realtime``: Open orders, and by id (or with openOnly=1) the most recent
+        500 closed ones.
+        """
+        ...
+
+    async def get_order_history(self, **params: Unpack[OrderHistoryParamsV5]) -> OrderListResultV5:
+        """``GET /v5/order/history``: Closed orders (delayed; Bybit's retention rules apply)."""
+        ...
+
+    async def get_executions(
+        self, **params: Unpack[ExecutionListParamsV5]
+    ) -> ExecutionListResultV5:
+        """``GET /v5/execution/list``: Executions (fills), newest first."""
+        ...
+
+    async def get_server_time(self) -> ServerTimeResultV5:
+        """``GET /v5/market/time``: Bybit's clock (public, no signature): to measure the offset of
+        the local one.
+        """
+        ...

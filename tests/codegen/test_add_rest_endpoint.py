@@ -63,7 +63,12 @@ CASE = '''\
 from typing import assert_type
 
 from bybit_wsapi_generated import PositionListParamsV5, PositionListResultV5, PositionV5
-from bybit_wsapi_generated.rest import REST_ENDPOINTS, REST_PATHS, RestPath
+from bybit_wsapi_generated.rest import REST_ENDPOINTS, REST_PATHS, RestPath, RestQueries
+
+
+async def new_method(rest: RestQueries) -> None:
+    assert_type(await rest.get_positions(category="linear", symbol="X"), PositionListResultV5)
+    await rest.get_positions(category="linear", orderId="1")  # type: ignore[call-arg]
 
 
 def new_endpoint(page: PositionListResultV5) -> None:
@@ -97,6 +102,7 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "object_rule": sorted(g.tables.OBJECT_RULES["PositionListParamsV5"]["fields"]),
             "required": sorted(g.PositionListParamsV5.__required_keys__),
             "exported": "PositionListResultV5" in g.__all__,
+            "has_method": callable(getattr(g.rest.RestQueries, "get_positions", None)),
         }
     return {"pkg": pkg, "runtime": runtime, "repo_unchanged": snapshot(GENERATED) == repo_before}
 
@@ -122,6 +128,7 @@ def test_the_table_holds_the_new_endpoint(workflow: dict[str, Any]) -> None:
     assert runtime["object_rule"] == ["category", "cursor", "limit", "settleCoin", "symbol"]
     assert runtime["required"] == ["category"]
     assert runtime["exported"] is True
+    assert runtime["has_method"] is True
     assert workflow["repo_unchanged"] is True
 
 

@@ -2,7 +2,7 @@
 
 from typing import assert_type
 
-from bybit_wsapi_generated.rest import REST_ENDPOINTS, REST_PATHS, RestMethod, RestPath
+from bybit_wsapi_generated.rest import REST_ENDPOINTS, REST_PATHS, RestMethod, RestPath, RestQueries
 
 from bybit_wsapi import (
     CategoryV5,
@@ -25,6 +25,8 @@ from bybit_wsapi.rest import (
 
 
 async def queries(rest: RestClient) -> None:
+    spec: RestQueries = rest  # the client's query methods are the spec's, signature for signature
+    assert_type(await spec.get_server_time(), ServerTimeResultV5)
     page = await rest.get_open_orders(
         category="linear", settleCoin="USDT", openOnly=1, orderFilter="StopOrder", limit=50
     )
