@@ -8,11 +8,15 @@ or proven absent, and the server received exactly the creates the test sent (see
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 import pytest
 
+from bybit_wsapi.orders import OrderTracker
+
 from .ledger_plan import FAULTS, Plan
 from .ledger_run import run
+from .pushes import order, order_push
 
 pytestmark = pytest.mark.anyio
 
@@ -29,3 +33,24 @@ async def test_every_order_ends_known_in_the_servers_state() -> None:
     outcomes = {call.split(":")[1] for call, count in summary.calls.items() if count}
     assert outcomes >= {"ok", "rejected", "unknown"}, summary.calls
     assert summary.statuses.keys() >= {"New", "Filled", "Cancelled"}, summary.statuses
+
+
+# --- what the ledger found, pinned -------------------------------------------------------------
+
+
+def test_a_push_with_more_filled_is_newer_whatever_its_time() -> None:
+    # the live-clock ledger: a resting order filled by a market step stamped 12 ms before the
+    # create's New; the tracker took that PartiallyFilled (and REST's) for stale: New, filled
+    tracker = OrderTracker()
+    tracker.on_push(order_push(order("a", "New", updated=283)))
+    partial = order("a", "PartiallyFilled", updated=271, cumExecQty="0.28", avgPrice="3500")
+    tracker.on_push(order_push(partial))
+    view = tracker.get("a")
+    assert view is not None and (view.status, view.filled_qty) == (
+        "PartiallyFilled",
+        Decimal("0.28"),
+    )
+    assert "PartiallyFilled" in view.seen
+    tracker.adopt(order("a", "New", updated=283))  # a snapshot from before the fill, same time
+    view = tracker.get("a")
+    assert view is not None and view.status == "PartiallyFilled"

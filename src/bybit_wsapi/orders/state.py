@@ -204,7 +204,10 @@ class OrderRecord:
         updated = _int(order.get("updatedTime"))
         before = (self.status, self.cum_qty, self.cum_fee, self.avg_price, self.unknown)
         pending = self.unsettled
-        fresh = updated >= self.updated_ms or status in TERMINAL_STATUSES
+        qty = dec(order.get("cumExecQty"))
+        # filled quantities only grow: more filled is newer whatever its time, less is older
+        later = updated >= self.updated_ms if qty == self.cum_qty else qty > self.cum_qty
+        fresh = later or status in TERMINAL_STATUSES
         if status in ALL_STATUSES and self.status not in TERMINAL_STATUSES and fresh:
             self.status = status
             self.seen.add(status)
@@ -217,7 +220,6 @@ class OrderRecord:
         if self.status is not None:
             self.unknown = self.failed = self.absent = False  # Bybit holds it: settled
         self.updated_ms = max(self.updated_ms, updated)
-        qty = dec(order.get("cumExecQty"))
         if qty > self.cum_qty:
             self.cum_qty = qty
             self.cum_value = max(self.cum_value, dec(order.get("cumExecValue")))
