@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from .ledger_plan import SETTLE_TIMEOUT, SYMBOLS, Plan, Summary
 __all__ = ["AccountLedger"]
 
 _TERMINAL = frozenset({"Filled", "Cancelled", "PartiallyFilledCanceled", "Rejected", "Deactivated"})
+_OPEN = frozenset({"New", "PartiallyFilled", "Untriggered"})
 _RANK = {"New": 1, "PartiallyFilled": 2, **dict.fromkeys(_TERMINAL, 3)}
 """Bybit's order statuses in the order an order can pass them (``None``: not known yet)."""
 State = tuple[str | None, Decimal, Decimal | None]
@@ -150,6 +151,10 @@ class AccountLedger:
                 del self.limits[link]
         return None
 
+    def target(self, link: str) -> dict[str, Any]:
+        category, symbol = self.instrument[link]
+        return {"category": category, "symbol": symbol, "orderLinkId": link}
+
     def amend_or_cancel(self) -> tuple[str, dict[str, Any]] | None:
         link = self.open_limit()
         if link is None:
@@ -171,6 +176,13 @@ class AccountLedger:
 
     # --- rounds ----------------------------------------------------------------------------
 
+    async def step(self, ms: int) -> None:
+        """The market moves ``ms`` (on a live clock it moves by itself: its pushes flush)."""
+        if self.plan.live_clock:
+            await self.server.flushed()
+        else:
+            await self.server.step(ms)
+
     async def batch(self, *, step: bool, size: int, resync: bool = False) -> None:
         calls: list[Awaitable[object]] = []
         for _ in range(size):
@@ -179,7 +191,7 @@ class AccountLedger:
             op, params = self.next_call()
             calls.append(self.call(op, params))
         if step:  # the market moves mid-batch: amends and cancels race its fills
-            calls.insert(self.rng.randrange(len(calls) + 1), self.server.step(100))
+            calls.insert(self.rng.randrange(len(calls) + 1), self.step(100))
         if resync:  # as after a StreamOverflowError: its REST reads race the batch's pushes
             calls.insert(self.rng.randrange(len(calls) + 1), self.tracker.resync())
         await asyncio.gather(*calls)
@@ -247,7 +259,7 @@ class AccountLedger:
         self.summary.faults["push_loss_reconnect"] += 1
         self.private_back.clear()
         await self.server.drop_stream_connections()
-        await self.server.step(20)  # fills nobody is subscribed to: never pushed
+        await self.step(20)  # fills nobody is subscribed to: never pushed
         await self.batch(step=True, size=8)
         async with asyncio.timeout(SETTLE_TIMEOUT):
             await self.private_back.wait()
@@ -284,6 +296,10 @@ class AccountLedger:
             if key == self.api_key and op == "order.create" and isinstance(args, dict)
         )
 
+    def held(self) -> dict[str, State]:
+        """The state of every order the server holds for this account."""
+        return {str(o["orderLinkId"]): _state(o) for o in self.server.orders(self.api_key)}
+
     async def finish(self) -> None:
         for view in self.tracker.unknown():
             try:
@@ -300,8 +316,13 @@ class AccountLedger:
                 self.summary.changes_settled += 1
         await self.reconcile_unpushed()
         await self.server.flushed()
-        held = {str(o["orderLinkId"]): _state(o) for o in self.server.orders(self.api_key)}
-        await _agree(self.tracker, held)
+        live = self.plan.live_clock
+        held = await _agree(self.tracker, self.held, moving=live)
+        if live:  # the market moves by itself: once they agree, cancel what is open, again
+            open_orders = [link for link, state in held.items() if state[0] in _OPEN]
+            await asyncio.gather(*(self.call("order.cancel", self.target(o)) for o in open_orders))
+            await self.server.flushed()
+            held = await _agree(self.tracker, self.held, moving=False)
         assert not self.jumps, f"{len(self.jumps)} changes went back: {self.jumps[:3]}"
         assert self.tracker.unknown() == [], self.tracker.unknown()
         for view in self.tracker.orders():
@@ -344,19 +365,28 @@ def _mismatches(
     return out
 
 
-async def _agree(tracker: OrderTracker, held: dict[str, State]) -> None:
-    """Wait, on the tracker's changes, until it agrees with ``held`` on every order."""
-    async with tracker.changes(capacity=len(held) + 1000) as changes:
+async def _agree(
+    tracker: OrderTracker, snapshot: Callable[[], dict[str, State]], *, moving: bool
+) -> dict[str, State]:
+    """Wait, on the tracker's changes, until it agrees with the server on every order; the
+    server's state then. ``moving``: the market changes orders meanwhile, so each change is
+    compared with a fresh snapshot."""
+    async with tracker.changes(capacity=1_000_000) as changes:
+        held = snapshot()
         wrong = _mismatches(tracker, held)
         try:
             async with asyncio.timeout(SETTLE_TIMEOUT):
                 while wrong:
                     view = await anext(changes)
                     link = view.order_link_id
-                    if link in wrong and _view_state(tracker.get(link)) == wrong[link][0]:
+                    if moving:
+                        held = snapshot()
+                        wrong = _mismatches(tracker, held)
+                    elif link in wrong and _view_state(tracker.get(link)) == wrong[link][0]:
                         del wrong[link]
         except TimeoutError:
             pass
     assert not wrong, (
         f"{len(wrong)} orders differ (server, tracker): {dict(list(wrong.items())[:10])}"
     )
+    return held

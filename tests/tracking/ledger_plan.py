@@ -32,6 +32,8 @@ class Plan:
     drops: int = 4
     """Calls per account made alone through ``drop_after_apply`` or ``drop_before_apply``
     (half each; one in four an amend or cancel, the others creates)."""
+    live_clock: bool = False
+    """The market moves on its own wall-clock task (not only on ``server.step``)."""
     resync_percent: int = 0
     """Batches racing a ``tracker.resync()`` (REST reads of every open order)."""
     reconnects: int = 3

@@ -42,7 +42,9 @@ async def run(plan: Plan) -> Summary:
     started = time.perf_counter()
     count = -(-plan.orders // plan.per_account)
     accounts = {f"ledger-{n}": f"secret-{n}" for n in range(count)}
-    config = ServerConfig(rate_limit=False, manual_clock=True, seed=plan.seed, accounts=accounts)
+    config = ServerConfig(
+        rate_limit=False, manual_clock=not plan.live_clock, seed=plan.seed, accounts=accounts
+    )
     summary = Summary(plan.seed)
     chosen = random.Random(plan.seed).sample(range(count), min(count, plan.reconnects))
     async with LocalServer(config) as server:
@@ -112,6 +114,7 @@ def main() -> None:
         "--reconnects", type=int, default=None, help="private-stream drops (one per 2 accounts)"
     )
     parser.add_argument("--resync-percent", type=int, default=5, help="batches racing a resync")
+    parser.add_argument("--live-clock", action="store_true", help="the market moves by itself")
     args = parser.parse_args()
     accounts = -(-args.orders // args.per_account)
     reconnects = accounts // 2 if args.reconnects is None else args.reconnects
@@ -121,6 +124,7 @@ def main() -> None:
         per_account=args.per_account,
         reconnects=reconnects,
         resync_percent=args.resync_percent,
+        live_clock=args.live_clock,
     )
     logging.basicConfig(level=logging.ERROR)  # the faults' connection warnings are expected
     print(f"ledger: {args.orders} orders over {accounts} accounts, seed {args.seed}", flush=True)
