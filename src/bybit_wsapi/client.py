@@ -7,6 +7,7 @@ raw send (``_send_ws_api_request``) and the lifecycle around it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Mapping
 from types import TracebackType
@@ -38,6 +39,7 @@ from .options import ClientOptions, check_flag, check_seconds, connection_option
 from .orders.replies import BATCH_OPS
 from .orders.tracker import OrderTracker
 from .orders.wiring import PRIVATE_TOPICS, TrackingOptions, attach_tracker, follow_batch
+from .requests import Waiter
 from .rest.client import RestClient
 from .streams.api import StreamsAPI
 from .streams.manager import StreamManager
@@ -213,6 +215,33 @@ class WebsocketClient(WSAPISender, StreamsAPI):
         timeout: float | None,
     ) -> Awaitable[Any]:
         """Queue the request now; awaiting the result gives its reply or a ``BybitWSError``."""
+        self._check_send(ws_key, timeout)
+        call = self._connection.submit(operation, params, timeout)
+        orders = self._orders
+        if orders is not None and operation in BATCH_OPS:
+            return follow_batch(orders, call, params)
+        return call
+
+    def _submit_now(
+        self,
+        ws_key: WsKey,
+        operation: WSAPIOperation,
+        params: Mapping[str, Any],
+        timeout: float | None,
+        *,
+        loop: asyncio.AbstractEventLoop,
+        waiter: Waiter,
+    ) -> bool:
+        """``_send_ws_api_request`` from a thread to which ``loop``, this client's, is lent (the
+        sync client's calling thread), written at once and settling ``waiter``; False, and
+        nothing done, unless the connection is idle and orders are not tracked (the tracker's
+        handlers may start tasks): then send it the usual way."""
+        if self._orders is not None:
+            return False
+        self._check_send(ws_key, timeout)
+        return self._connection.submit_now(loop, operation, params, timeout, waiter)
+
+    def _check_send(self, ws_key: WsKey, timeout: float | None) -> None:
         if ws_key != WS_KEY_MAP.v5_private_trade:
             raise ConfigurationError(
                 f"the WS API runs on {WS_KEY_MAP.v5_private_trade!r}, not {ws_key!r}"
@@ -220,11 +249,6 @@ class WebsocketClient(WSAPISender, StreamsAPI):
         if timeout is not None:
             check_seconds("timeout", timeout)
         self._refuse_trade()
-        call = self._connection.submit(operation, params, timeout)
-        orders = self._orders
-        if orders is not None and operation in BATCH_OPS:
-            return follow_batch(orders, call, params)
-        return call
 
     async def close(self) -> None:
         """Close every socket: pending calls fail with a clear error and no task is left."""

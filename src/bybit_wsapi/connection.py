@@ -24,6 +24,7 @@ from .errors import AuthenticationError, BybitWSError, WSConnectionError
 from .events import EventEmitter
 from .line import RequestLine
 from .options import ConnectionOptions
+from .requests import Waiter
 from .retry import ConnectionBudget
 from .session import Limits, Phase, Signal
 from .supervisor import Supervisor
@@ -116,6 +117,22 @@ class TradeConnection:
         if needs_session:
             supervisor.ready()
         return call
+
+    def submit_now(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        op: str,
+        params: Mapping[str, Any],
+        timeout: float | None,
+        waiter: Waiter,
+    ) -> bool:
+        """:meth:`submit` from a thread to which ``loop`` is lent (see :mod:`.sync.baton`),
+        written at once and settling ``waiter``; False, and nothing done, unless this connection
+        runs on ``loop`` and its line is idle (:meth:`.RequestLine.submit_now`)."""
+        line = self._line
+        if loop is not self._loop or line is None:
+            return False
+        return line.submit_now(op, params, timeout, waiter)
 
     async def connect(self) -> None:
         """Connect and authenticate now, or wait for the attempt under way.

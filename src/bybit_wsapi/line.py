@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from typing import Any
 
-from .requests import Request
+from .requests import Request, Waiter
 from .session import ClientProtocol
 from .transport import SessionClosedError, WireSession
 from .upgrade import describe
@@ -84,6 +84,32 @@ class RequestLine:
             return _Call(self, request, future, kick), False
         self._queued.set()
         return _Call(self, request, future, None), True
+
+    def submit_now(
+        self, op: str, params: Mapping[str, Any], timeout: float | None, waiter: Waiter
+    ) -> bool:
+        """Queue one request settling ``waiter`` and write it at once, if the line is idle.
+
+        For a thread that has the loop's objects to itself while the loop sleeps in its poll
+        (see :mod:`.sync.baton`): the loop is touched through ``call_at`` and the session's
+        ``try_send`` only, and no kick timer is needed. False, and nothing done, unless a
+        session is up with nothing queued or being written. A request refused is settled at
+        once; one the session does not take now (its write buffer is full, or it writes only
+        awaiting, as the plain one) is left to the writer.
+        """
+        session = self.live
+        protocol = self.protocol
+        if session is None or self._writing or protocol.table.queue or not protocol.writable:
+            return False
+        request = protocol.submit(op, params, waiter, timeout=timeout, now=self._loop.time())
+        if request.settled:  # refused
+            return True
+        self._arm(min(request.deadline, request.connect_deadline))
+        batch = protocol.table.take(1)
+        if not self._try_send(session, self._frames(batch)):
+            protocol.table.unsend(batch)
+            self._queued.set()
+        return True
 
     async def complete(
         self, request: Request, future: asyncio.Future[Any], kick: asyncio.TimerHandle | None

@@ -108,7 +108,7 @@ def test_a_busy_loop_lends_nothing(loop_thread: LoopThread) -> None:
 def test_a_call_made_here_the_loop_ends_without_settling_fails(loop_thread: LoopThread) -> None:
     made = threading.Event()
 
-    def here(loop: asyncio.AbstractEventLoop, waiter: Waiter) -> bool:
+    def here(*, loop: asyncio.AbstractEventLoop, waiter: Waiter) -> bool:
         made.set()
         return True  # and nothing will ever settle ``waiter``
 

@@ -204,7 +204,8 @@ class WebsocketClient(WSAPISyncSender, SyncStreamsAPI, SyncOrdersAPI):
         params: Mapping[str, Any],
         timeout: float | None,
     ) -> Any:
-        """Send on the loop and block for the reply; Ctrl-C cancels the call."""
+        """Send (from this thread if the loop lends itself) and block for the reply; Ctrl-C
+        cancels the call."""
         if not self._callbacks.wait_for_room(self._request_timeout if timeout is None else timeout):
             raise _NotSent(
                 f"the event callbacks are {self._callbacks.backlog} events behind (a callback is "
@@ -217,6 +218,7 @@ class WebsocketClient(WSAPISyncSender, SyncStreamsAPI, SyncOrdersAPI):
             return self._loop.call(
                 partial(self._ws._send_ws_api_request, ws_key, operation, params, timeout),
                 lambda: _NotSent("the client is closed", op=operation, req_id=None, params=params),
+                partial(self._ws._submit_now, ws_key, operation, params, timeout),
             )
         except KeyboardInterrupt:
             raise RequestInterrupted(operation, params) from None

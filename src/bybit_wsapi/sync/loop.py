@@ -25,12 +25,12 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Future
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from ..requests import Waiter
 from .baton import BatonSelector, LendingLoop, uninterrupted
 
-__all__ = ["CLOSE_TIMEOUT", "LoopThread"]
+__all__ = ["CLOSE_TIMEOUT", "Here", "LoopThread"]
 
 T = TypeVar("T")
 
@@ -44,6 +44,13 @@ _LEFTOVER_TIMEOUT = 1.0
 _MALLOC_WARMUP = 1 << 20
 """Bytes allocated and freed once on a new loop thread (see :meth:`LoopThread._main`)."""
 _numbers = itertools.count(1)
+
+
+class Here(Protocol):
+    """A call made on its calling thread, with ``loop`` lent to it: True if it was made, its
+    outcome to go to ``waiter``; False if nothing was done."""
+
+    def __call__(self, *, loop: asyncio.AbstractEventLoop, waiter: Waiter) -> bool: ...
 
 
 class LoopThread:
@@ -76,11 +83,11 @@ class LoopThread:
         self,
         start: Callable[[], Awaitable[T]],
         closed: Callable[[], BaseException],
-        here: Callable[[asyncio.AbstractEventLoop, Waiter], bool] | None = None,
+        here: Here | None = None,
     ) -> T:
         """Await ``start()`` on the loop and return its result (or raise its error).
 
-        If the loop lends itself, ``here(loop, waiter)`` is tried first on this thread, with the
+        If the loop lends itself, ``here(loop=loop, waiter=waiter)`` is tried first on this thread, with the
         loop's objects to itself: True if it made the call, whose outcome goes to ``waiter``
         (then ``start`` is not used); False if it did nothing.
 
@@ -118,7 +125,7 @@ class LoopThread:
 
     def _call_here(
         self,
-        here: Callable[[asyncio.AbstractEventLoop, Waiter], bool],
+        here: Here,
         reply: _Reply,
         closed: Callable[[], BaseException],
     ) -> bool:
@@ -127,14 +134,12 @@ class LoopThread:
                 raise closed()
             return self._selector.lend(lambda: self._make_here(here, reply), self._wake)
 
-    def _make_here(
-        self, here: Callable[[asyncio.AbstractEventLoop, Waiter], bool], reply: _Reply
-    ) -> bool:
+    def _make_here(self, here: Here, reply: _Reply) -> bool:
         unsettled = self._unsettled
         unsettled.add(reply)
         made = False
         try:
-            made = here(self._loop, reply)
+            made = here(loop=self._loop, waiter=reply)
         finally:
             if not made:
                 unsettled.discard(reply)
