@@ -20,7 +20,7 @@ from bybit_wsapi_generated.rest import REST_PATHS
 
 from ..errors import ConfigurationError
 from ..retcodes import RetCode
-from ..signing import make_signer
+from ..signing import KeyType, SignHook, make_signer
 from .errors import RestAPIError, RestHTTPError
 from .pages import DEFAULT_MAX_PAGES, follow_pages
 from .signing import query_string, sign_payload
@@ -58,9 +58,9 @@ class RestClient:
         *,
         key: str,
         secret: str | None = None,
-        key_type: Any = None,
-        secret_passphrase: Any = None,
-        sign: Any = None,
+        key_type: KeyType | None = None,
+        secret_passphrase: str | bytes | None = None,
+        sign: SignHook | None = None,
         base_url: str | None = None,
         testnet: bool = False,
         recv_window_ms: int = DEFAULT_RECV_WINDOW_MS,
