@@ -12,6 +12,7 @@ from bybit_wsapi import (
     WS_KEY_MAP,
     ConfigurationError,
     RequestOutcomeUnknownError,
+    WSAPIError,
     WSConnectionError,
 )
 from bybit_wsapi.orders import OrderAbsentError, OrderView
@@ -92,3 +93,19 @@ def test_a_lost_create_is_reconciled_then_resent_once(
     assert rest._http.is_closed  # the sync client closed the RestClient it ran
     with pytest.raises(WSConnectionError, match="closed"):
         orders.get("sy-2")
+
+
+def test_a_batch_is_followed_per_item_from_threads(bybit_ws_server: ServerThread) -> None:
+    with WebsocketAPIClient(
+        key=DEMO_API_KEY, secret=DEMO_API_SECRET, base_url=bybit_ws_server.base_url
+    ) as client:
+        orders = client.track_orders()
+        items = [{k: v for k, v in create(link).items() if k != "category"} for link in "ab"]
+        client.batch_submit_orders("linear", items)
+        placed = orders.wait("a", "New", timeout=GUARD)
+        refused = [{"symbol": "BTCUSDT", "orderId": placed.order_id, "qty": "-1"}]
+        reply = client.batch_amend_order("linear", refused)  # Bybit echoes no id for it
+        assert reply["retExtInfo"]["list"][0]["code"] != 0
+        view = orders.get("a")
+        assert view is not None and isinstance(view.error, WSAPIError) and view.status == "New"
+        assert orders.wait("b", "New", timeout=GUARD).error is None

@@ -147,6 +147,8 @@ class OrderTracker:
                 self._failed(item.op, item.params, error)
 
     def _accepted(self, op: str, params: Mapping[str, Any]) -> None:
+        if op != "order.create" and self._known(params) is None:
+            return  # an amend or cancel of an order not tracked (sent before tracking was on)
         record = self._book.record_for(params)
         if record is None:
             return
@@ -170,12 +172,8 @@ class OrderTracker:
                 error.outcome,
             )
             return
-        if op != "order.create" and error.outcome != "unknown":
-            known = self._book.find(
-                str(params.get("orderLinkId") or ""), str(params.get("orderId") or "")
-            )
-            if known is None:
-                return  # a refused amend or cancel of an order not tracked: nothing to record
+        if op != "order.create" and error.outcome != "unknown" and self._known(params) is None:
+            return  # a refused amend or cancel of an order not tracked: nothing to record
         record = self._book.record_for(params)
         if record is None or _same_error(record.error, error):
             return  # a batch reply seen twice (its event, then its call) changes nothing
@@ -192,6 +190,12 @@ class OrderTracker:
             record.ids(params)
         self._book.index(record)
         self._changed(record)
+
+    def _known(self, params: Mapping[str, Any]) -> OrderRecord | None:
+        link, oid = params.get("orderLinkId"), params.get("orderId")
+        return self._book.find(
+            link if isinstance(link, str) else "", oid if isinstance(oid, str) else ""
+        )
 
     def mark_absent(self, order_link_id: str) -> None:
         """Reconciliation proved the order absent: no order exists (``reconcile`` calls it)."""
