@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -190,3 +191,27 @@ async def test_a_lost_cancel_that_never_landed_is_proven_not_applied(
         await orders.reconcile("cx", deadline=0)
     assert caught.value.order.status == "New" and orders.unknown() == []
     assert [o["status"] for o in server.orders(DEMO_API_KEY)] == ["New"]  # nothing resent
+
+
+async def test_the_stream_settles_a_lost_amend_that_landed(
+    server: LocalServer, ws: WebsocketClient
+) -> None:
+    orders = await ws.track_orders()
+    await ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", create("st"))
+    await orders.wait("st", "New", timeout=5)
+    async with orders.changes() as changes:
+        await lost(server, ws, "drop_after_apply", "order.amend", amend("st", "10500"))
+        async with asyncio.timeout(5):  # the push may come before or after the lost reply
+            async for view in changes:
+                if view.error is not None and view.unsettled is None:
+                    break
+    assert orders.unknown() == []
+
+
+def test_a_push_before_the_lost_amend_settles_it_at_once() -> None:
+    tracker = OrderTracker()
+    tracker.on_push(order_push(order("a", "New", price="105", qty="1", updated=3)))
+    lost_amend = unknown("a", "order.amend")
+    lost_amend.params = {**params("a"), "price": "105"}
+    tracker.on_error(lost_amend)
+    assert tracker.unknown() == []

@@ -216,7 +216,7 @@ class OrderRecord:
             self.terms.update(
                 (key, value) for key in AMENDABLE if isinstance(value := order.get(key), str)
             )
-        self._settle_shown()
+        self.settle_shown()
         if self.status is not None:
             self.unknown = self.failed = self.absent = False  # Bybit holds it: settled
         self.updated_ms = max(self.updated_ms, updated)
@@ -229,7 +229,7 @@ class OrderRecord:
         after = (self.status, self.cum_qty, self.cum_fee, self.avg_price, self.unknown)
         return before != after or pending is not self.unsettled
 
-    def _settle_shown(self) -> None:
+    def settle_shown(self) -> None:
         """Clear an unsettled cancel once the order is closed, an amend once it shows."""
         pending = self.unsettled
         if pending is None:

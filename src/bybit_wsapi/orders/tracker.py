@@ -188,6 +188,7 @@ class OrderTracker:
         elif op in ("order.amend", "order.cancel") and error.outcome == "unknown":
             record.unsettled = Unsettled(op, dict(params), error)  # type: ignore[arg-type]
             record.ids(params)
+            record.settle_shown()  # its push may have come first (another socket)
         self._book.index(record)
         self._changed(record)
 
