@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -178,6 +179,7 @@ async def test_a_lost_amend_that_landed_is_found_over_rest(
     assert [v.unsettled and v.unsettled.op for v in orders.unknown()] == ["order.amend"]
     view = await orders.reconcile("am", deadline=5)
     assert view.unsettled is None and view.status == "New" and orders.unknown() == []
+    assert (view.price, view.qty) == (Decimal(10500), Decimal("0.001"))
 
 
 async def test_a_lost_cancel_that_never_landed_is_proven_not_applied(

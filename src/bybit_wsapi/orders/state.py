@@ -144,6 +144,11 @@ class OrderView:
     absent: bool = False
     unsettled: Unsettled | None = None
     """An amend or cancel sent whose outcome is unknown: ``tracker.reconcile`` settles it."""
+    price: Decimal | None = None
+    """The order's limit price as Bybit last showed it (amends included; ``None``: not shown
+    yet, or ``"0"``/``""``, as for a market order)."""
+    qty: Decimal | None = None
+    """The order's quantity as Bybit last showed it (amends included)."""
 
 
 @dataclass(slots=True)
@@ -203,6 +208,7 @@ class OrderRecord:
         status = order.get("orderStatus")
         updated = _int(order.get("updatedTime"))
         before = (self.status, self.cum_qty, self.cum_fee, self.avg_price, self.unknown)
+        shown = (self.terms.get("price"), self.terms.get("qty"))
         pending = self.unsettled
         qty = dec(order.get("cumExecQty"))
         # filled quantities only grow: more filled is newer whatever its time, less is older
@@ -227,7 +233,8 @@ class OrderRecord:
             price = dec(order.get("avgPrice"))
             self.avg_price = price if price else self.avg_price
         after = (self.status, self.cum_qty, self.cum_fee, self.avg_price, self.unknown)
-        return before != after or pending is not self.unsettled
+        amended = shown != (self.terms.get("price"), self.terms.get("qty"))
+        return before != after or amended or pending is not self.unsettled
 
     def settle_shown(self) -> None:
         """Clear an unsettled cancel once the order is closed, an amend once it shows."""
@@ -289,6 +296,8 @@ class OrderRecord:
             updated_ms=self.updated_ms,
             absent=self.absent,
             unsettled=self.unsettled,
+            price=dec(self.terms.get("price")) or None,
+            qty=dec(self.terms.get("qty")) or None,
         )
 
 

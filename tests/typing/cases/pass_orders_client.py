@@ -18,6 +18,8 @@ async def follow(ws: WebsocketClient, api: WebsocketAPIClient, rest: RestClient)
     assert_type(view, OrderView | None)
     if view is not None:
         assert_type(view.unsettled, Unsettled | None)
+        assert_type(view.price, Decimal | None)
+        assert_type(view.qty, Decimal | None)
     assert_type(await ws.orders.reconcile(order_id="1", deadline=5), OrderView)
     assert_type(
         await ws.orders.resend_if_proven_absent({"orderLinkId": "l"}, deadline=5), OrderView
