@@ -91,6 +91,7 @@ def test_a_lost_create_is_reconciled_then_resent_once(
     assert orders.wait("sy-2", "New", timeout=GUARD).status == "New"
     ws.close()
     assert rest._http.is_closed  # the sync client closed the RestClient it ran
+    assert repr(orders).startswith("<BlockingOrderTracker on bybit-wsapi-loop-")
     with pytest.raises(WSConnectionError, match="closed"):
         orders.get("sy-2")
 

@@ -129,3 +129,13 @@ async def _until_closed(changes: Any) -> Any:
         yield change
         if change.phase == "closed":
             return
+
+
+async def test_a_closed_client_ends_its_change_iterators_even_later_ones(
+    ws: WebsocketClient,
+) -> None:
+    orders = await ws.track_orders(subscribe=False)
+    before = orders.changes()
+    await ws.close()
+    assert [view async for view in before] == []
+    assert [view async for view in orders.changes()] == []  # made after the close: ends too

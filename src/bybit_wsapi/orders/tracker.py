@@ -67,6 +67,7 @@ class OrderTracker:
         self._book = OrderBook(max_closed, closed_ttl, clock)
         self._waiters: dict[str, set[asyncio.Future[None]]] = {}
         self._consumers: set[OrderChanges] = set()
+        self._closed = False
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -339,10 +340,13 @@ class OrderTracker:
         """A bounded async iterator of every change from now on (``OrderView`` snapshots)."""
         consumer = OrderChanges(capacity or self.change_buffer, self._consumers.discard)
         self._consumers.add(consumer)
+        if self._closed:
+            consumer.close()  # its client is closed: nothing will come, so it ends at once
         return consumer
 
     def close(self) -> None:
-        """End every change iterator (after what it holds)."""
+        """End every change iterator (after what it holds), and any made later at once."""
+        self._closed = True
         for consumer in tuple(self._consumers):
             consumer.close()
 

@@ -87,7 +87,7 @@ class BlockingOrderTracker:
         self._inner = inner
 
     def __repr__(self) -> str:
-        return f"<BlockingOrderTracker of {len(self)} orders>"
+        return f"<BlockingOrderTracker on {self._loop.name}>"
 
     @property
     def rest(self) -> OrderQueries | None:
