@@ -2,15 +2,19 @@
 check that the tracker and the server agree on every order.
 
 The suite runs it with 2,000 orders (``test_ledger.py``); ``make soak-orders`` runs it at scale
-(``python -m tests.tracking.ledger_run --orders 20000 --seed 7``). One seed gives one plan.
+(``python -m tests.tracking.ledger_run --orders 20000 --seed 7``, ``--live-clock``: the market
+moves on its own task). One seed gives one plan. The orders are spread over sub-accounts (250
+each, one after the other, each with its own client and tracker): the local server's REST
+queries cost time in proportion to the account's orders.
 
 Each round is one of: a pipelined batch of calls (creates on several symbols, market and limit,
 amends and cancels of open orders, the market stepping mid-batch so they race its fills; maybe
-with ``push_before_ack`` or ``cancel_races_fill`` on), or one call alone through a connection
-fault (``drop_after_apply``, ``drop_before_apply``; settled at once with ``reconcile``, a proven
-absent create sometimes resent with ``resend_if_proven_absent``), or a private-stream drop with
-the market moving and a batch racing the reconnect (pushes lost: the tracker's resync must
-catch up). At the end every unknown is reconciled and the server's orders (``server.orders``)
+with ``push_before_ack`` or ``cancel_races_fill`` on, maybe racing a ``resync()``), or one call
+alone through a connection fault (``drop_after_apply``, ``drop_before_apply``; settled at once
+with ``reconcile``, a proven absent create sometimes resent with ``resend_if_proven_absent``),
+or a private-stream drop with the market moving and a batch racing the reconnect (pushes lost:
+the tracker's resync must catch up). Every tracker change is checked against the order's
+previous one. At the end every unknown is reconciled and the server's orders (``server.orders``)
 must all be in the tracker with the same status, filled quantity and average price; the
 ``order.create`` frames the server received per ``orderLinkId`` must be exactly the test's own.
 """
