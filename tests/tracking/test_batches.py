@@ -169,3 +169,16 @@ async def test_a_refused_amend_item_named_by_order_id_reaches_its_order(
     view = orders.get("am")
     assert view is not None and isinstance(view.error, WSAPIError)
     assert view.error.ret_code == status["code"] and view.status == "New"
+
+
+def test_an_item_the_reply_names_no_id_for_is_left_to_the_call_quietly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tracker = OrderTracker()
+    tracker.on_reply(batch_reply("order.amend-batch", ("", "", 10001)))
+    assert len(tracker) == 0 and caplog.records == []
+    lost = {"category": "linear", "request": [{"symbol": "BTCUSDT", "qty": "1"}]}
+    tracker.on_error(
+        RequestOutcomeUnknownError("x", op="order.amend-batch", req_id="a", params=lost)
+    )
+    assert "cannot be tracked" in caplog.text  # an item sent without ids is worth a warning

@@ -136,6 +136,8 @@ class OrderTracker:
         if reply.get("retCode") not in (0, None):
             return
         for item in reply_items(reply, params):
+            if not item.params.get("orderLinkId") and not item.params.get("orderId"):
+                continue  # a batch item Bybit echoed no id for: the call's own result names it
             if item.error is None:
                 self._accepted(item.op, item.params)
             else:
