@@ -32,6 +32,9 @@ class Plan:
     drops: int = 4
     """Calls per account made alone through ``drop_after_apply`` or ``drop_before_apply``
     (half each; one in four an amend or cancel, the others creates)."""
+    stream_drop_after: int | None = None
+    """``Faults.stream_drop_after_pushes``: every private connection drops after this many
+    frames (pushes lost at each reconnect, all run long)."""
     live_clock: bool = False
     """The market moves on its own wall-clock task (not only on ``server.step``)."""
     resync_percent: int = 0

@@ -53,6 +53,7 @@ async def run(plan: Plan) -> Summary:
     chosen = random.Random(plan.seed).sample(range(count), min(count, plan.reconnects))
     async with LocalServer(config) as server:
         server.rest.options.rate_limit = 1_000_000  # a test of scale, not of the limit
+        server.faults.stream_drop_after_pushes = plan.stream_drop_after
         for number in range(count):
             size = min(plan.per_account, plan.orders - number * plan.per_account)
             part = dataclasses.replace(plan, per_account=size, reconnects=int(number in chosen))
@@ -119,6 +120,9 @@ def main() -> None:
     )
     parser.add_argument("--resync-percent", type=int, default=5, help="batches racing a resync")
     parser.add_argument("--live-clock", action="store_true", help="the market moves by itself")
+    parser.add_argument(
+        "--stream-drop-after", type=int, default=None, help="private drops every N frames"
+    )
     args = parser.parse_args()
     accounts = -(-args.orders // args.per_account)
     reconnects = accounts // 2 if args.reconnects is None else args.reconnects
@@ -129,6 +133,7 @@ def main() -> None:
         reconnects=reconnects,
         resync_percent=args.resync_percent,
         live_clock=args.live_clock,
+        stream_drop_after=args.stream_drop_after,
     )
     logging.basicConfig(level=logging.ERROR)  # the faults' connection warnings are expected
     print(f"ledger: {args.orders} orders over {accounts} accounts, seed {args.seed}", flush=True)
