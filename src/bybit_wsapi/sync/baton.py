@@ -54,7 +54,9 @@ class BatonSelector(selectors.DefaultSelector):
     def __init__(self) -> None:
         super().__init__()
         self.settled: list[_thread.LockType] = []
-        """Locks of calls settled since the last poll, released just before the next one."""
+        """Locks of calls settled since the last poll, released just before the next one (by
+        the loop thread, the baton lent already: a borrower may append meanwhile, and each list
+        operation is atomic)."""
         self.baton = _thread.allocate_lock()
         self.baton.acquire()  # the loop thread's until its first poll
         self.lent = False
@@ -64,9 +66,9 @@ class BatonSelector(selectors.DefaultSelector):
         """When the current poll ends on its own (``time.monotonic``, the loop's clock)."""
 
     def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
-        self.release()
         self.wakes_at = math.inf if timeout is None else time.monotonic() + timeout
         self.baton.release()
+        self.release()  # after the baton: a caller woken here finds the loop free to lend
         try:
             events: list[tuple[selectors.SelectorKey, int]] = super().select(timeout)
         finally:
