@@ -202,7 +202,7 @@ needs all four: its ``ClientOptions`` key (docstring with its default), its row 
 
 _SIGNING_OPTIONS = frozenset({"key_type", "secret_passphrase", "sign"})
 
-_SIGN_TIMEOUT_SHARE = 0.5
+SIGN_TIMEOUT_SHARE = 0.5
 """A ``sign`` hook gets this share of ``connect_timeout``, so its failure, not the connect
 deadline, is what ``connect()`` reports."""
 
@@ -276,7 +276,7 @@ def connection_options(
     signer: Signer = (
         _NoKeys()
         if keyless and not signing
-        else make_signer(secret, sign_timeout=connect_timeout * _SIGN_TIMEOUT_SHARE, **signing)
+        else make_signer(secret, sign_timeout=connect_timeout * SIGN_TIMEOUT_SHARE, **signing)
     )
     try:
         url, refusal = ws_api_url(**endpoint), None

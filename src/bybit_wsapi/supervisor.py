@@ -22,8 +22,8 @@ from .auth import auth_payload
 from .dialect import Dialect
 from .errors import AuthenticationError, WSConnectionError
 from .events import EventEmitter
-from .options import ConnectionOptions
-from .process_setup import raise_mmap_threshold, tls_context
+from .options import SIGN_TIMEOUT_SHARE, ConnectionOptions
+from .process_setup import tls_context
 from .retry import ConnectionBudget, backoff, fatal_status
 from .session import AuthOutcome, Signal
 from .transport import UpgradeRejectedError, WireSession, open_session
@@ -69,7 +69,7 @@ class Supervisor:
         self._wake = asyncio.Event()
         """The session must end (see ``_end``)."""
         self._drained = asyncio.Event()
-        raise_mmap_threshold()
+        self._started = 0.0  # when the current run of attempts began (loop time)
 
     @property
     def task(self) -> asyncio.Task[None] | None:
@@ -149,7 +149,7 @@ class Supervisor:
         options = self.options
         clock = self._loop.time
         delays = backoff(options.reconnect_initial_delay, options.reconnect_max_delay)
-        started = clock()
+        started = self._started = clock()
         attempt = 0
         while not self.closed:
             end, reason, healthy = await self._session(reconnecting=attempt > 0)
@@ -273,10 +273,26 @@ class Supervisor:
     async def _authenticate(self, session: WireSession) -> None:
         options = self.options
         expires = self.protocol.auth_expires(int(time.time() * 1000))
-        try:  # once per connection: a sign hook may take a while (bounded by its timeout)
-            signature = await options.signer.sign(auth_payload(expires))
+        # A sign hook is bounded by its timeout and, on a first connect, by a share of what is
+        # left of connect_timeout: its failure, not the deadline, is what connect() reports.
+        budget = None
+        if not self.protocol.ever_open:
+            left = self._started + options.connect_timeout - self._loop.time()
+            budget = max(left, 0.0) * SIGN_TIMEOUT_SHARE
+        deadline = asyncio.timeout(budget)
+        try:
+            async with deadline:
+                signature = await options.signer.sign(auth_payload(expires))
         except AuthenticationError as failed:  # a sign hook failed: retrying will not help
             raise _GiveUpError() from failed
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            raise _GiveUpError() from AuthenticationError(
+                None,
+                f"{options.signer.description} returned no signature within {budget:.2g} s "
+                "(its share of what was left of connect_timeout)",
+            )
         waiter = self._auth_waiter = self._loop.create_future()
         self.protocol.auth_sent(waiter)
         try:

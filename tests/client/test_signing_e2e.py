@@ -26,6 +26,7 @@ from bybit_wsapi import (
     SubscriptionError,
     WebsocketAPIClient,
     WebsocketClient,
+    supervisor,
     sync,
 )
 from bybit_wsapi.auth import hmac_signature
@@ -216,6 +217,35 @@ async def test_a_hung_sync_hook_does_not_block_the_loop(
             await client.connect()
     finally:
         release.set()
+
+
+@pytest.mark.anyio
+async def test_a_hung_hook_is_reported_even_after_a_slow_handshake(
+    make: Callable[..., WebsocketAPIClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handshake that used most of connect_timeout leaves the hook only a share of the rest:
+    the hook, not the connect deadline, is what connect() reports (a loaded machine's case)."""
+    real_open = supervisor.open_session
+    handshake = 0.6
+
+    async def slow_open(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(handshake)  # the fault itself: a handshake taking 0.6 of 1 s
+        return await real_open(*args, **kwargs)
+
+    monkeypatch.setattr(supervisor, "open_session", slow_open)
+    release = threading.Event()
+
+    def blocking_vault(payload: str) -> str:
+        release.wait()
+        return "late"
+
+    client = make(DEMO_API_KEY, sign=blocking_vault, connect_timeout=1.0)
+    try:
+        with pytest.raises(AuthenticationError, match="'blocking_vault' returned no signature"):
+            await client.connect()
+    finally:
+        release.set()
+    assert bybit_tasks() == []
 
 
 @pytest.mark.anyio
