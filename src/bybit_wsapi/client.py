@@ -36,9 +36,9 @@ from .events import (
     UpdateEvent,
 )
 from .options import ClientOptions, check_flag, check_seconds, connection_options
-from .orders.replies import BATCH_OPS
+from .orders.replies import BATCH_OPS, ORDER_OPS
 from .orders.tracker import OrderTracker
-from .orders.wiring import PRIVATE_TOPICS, TrackingOptions, attach_tracker, follow_batch
+from .orders.wiring import PRIVATE_TOPICS, TrackingOptions, attach_tracker, follow_reply
 from .requests import Waiter
 from .rest.client import RestClient
 from .streams.api import StreamsAPI
@@ -218,8 +218,8 @@ class WebsocketClient(WSAPISender, StreamsAPI):
         self._check_send(ws_key, timeout)
         call = self._connection.submit(operation, params, timeout)
         orders = self._orders
-        if orders is not None and operation in BATCH_OPS:
-            return follow_batch(orders, call, params)
+        if orders is not None and (operation in BATCH_OPS or operation in ORDER_OPS):
+            return follow_reply(orders, call, params)
         return call
 
     def _submit_now(

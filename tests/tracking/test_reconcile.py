@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,7 +19,7 @@ from bybit_wsapi.orders import (
 from bybit_wsapi.rest import RestAPIError, RestClient, RestHTTPError
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
 
-from ..orders import amend, cancel, create
+from ..orders import create
 from .pushes import order, unknown
 
 pytestmark = pytest.mark.anyio
@@ -194,54 +193,3 @@ async def test_a_110072_on_a_resend_adopts_the_first_order(
     assert [v.order_link_id for v in tracker.unknown()] == ["twice"]
     view = await resend_if_proven_absent(ws, tracker, rest, create("twice"), deadline=5)
     assert view.status == "New" and len(server.orders(DEMO_API_KEY)) == 1  # nothing resent
-
-
-async def test_resync_adopts_what_lost_pushes_would_have_said(
-    ws: WebsocketClient, rest: RestClient
-) -> None:
-    tracker = await ws.track_orders(rest=rest)
-    send = ws.send_ws_api_request
-    for link in ("rests", "goes", "fills"):
-        await send(WS_KEY_MAP.v5_private_trade, "order.create", create(link))
-        await tracker.wait(link, "New", timeout=5)
-    await ws.unsubscribe_v5(["order", "execution"], is_private=True)  # pushes are lost now
-    await send(WS_KEY_MAP.v5_private_trade, "order.cancel", cancel("goes"))
-    await send(WS_KEY_MAP.v5_private_trade, "order.amend", amend("fills", "200000"))
-    market = {k: v for k, v in create("unseen", orderType="Market").items() if k != "price"}
-    await send(WS_KEY_MAP.v5_private_trade, "order.create", market)
-    assert {v.order_link_id: v.status for v in tracker.orders()} == {
-        "rests": "New",
-        "goes": "New",
-        "fills": "New",
-        "unseen": None,
-    }
-    refreshed = await tracker.resync()
-    assert {v.order_link_id: v.status for v in refreshed} == {
-        "rests": "New",
-        "goes": "Cancelled",
-        "fills": "Filled",
-    }  # "unseen": no push ever named its category; reconcile(link, category=, symbol=)
-    filled = tracker.get("fills")
-    assert filled is not None and filled.filled_qty > 0 and filled.phase == "closed"
-
-
-async def test_a_private_reconnect_resyncs_over_rest(
-    server: LocalServer, ws: WebsocketClient
-) -> None:
-    resynced = asyncio.Event()
-
-    class Counting(RestClient):
-        async def get_executions(self, **params: Any) -> Any:
-            page = await super().get_executions(**params)
-            resynced.set()  # resync's last read of its one order: it ends right after
-            return page
-
-    http = server.base_url.replace("ws://", "http://")
-    async with Counting(key=DEMO_API_KEY, secret=DEMO_API_SECRET, base_url=http) as rest:
-        tracker = await ws.track_orders(rest=rest)
-        await ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", create("r"))
-        await tracker.wait("r", "New", timeout=5)
-        assert not resynced.is_set()
-        await server.drop_stream_connections()
-        async with asyncio.timeout(5):
-            await resynced.wait()

@@ -40,7 +40,6 @@ __all__ = [
     "OrderQueries",
     "reconcile",
     "resend_if_proven_absent",
-    "resync",
 ]
 
 logger = logging.getLogger(__name__)
@@ -116,32 +115,6 @@ async def reconcile(
             await _adopt_fills(tracker, rest, query)
             return tracker.get(order_link_id) or view
         await sleep(max(0.0, min(interval, end - now())))
-
-
-async def resync(tracker: OrderTracker, rest: OrderQueries) -> list[OrderView]:
-    """Re-read every open tracked order over REST and adopt what changed (and its fills):
-    after a private-stream reconnect or a ``StreamOverflowError``, when pushes may be lost.
-
-    Orders whose create's outcome is unknown are left to ``reconcile`` (it needs a deadline).
-    The refreshed views.
-    """
-    refreshed = []
-    for view in tracker.orders():
-        if view.phase != "open" or not (view.category and view.symbol):
-            continue
-        query: dict[str, Any] = {"category": view.category, "symbol": view.symbol}
-        if view.order_id:
-            query["orderId"] = view.order_id
-        else:
-            query["orderLinkId"] = view.order_link_id
-        found = await _lookup(rest, query)
-        if found is None:
-            logger.warning("resync: %s not found over REST", query)
-            continue
-        tracker.adopt(found)
-        await _adopt_fills(tracker, rest, query)
-        refreshed.append(tracker.get(view.order_link_id, order_id=view.order_id) or view)
-    return refreshed
 
 
 async def _lookup(rest: OrderQueries, query: dict[str, Any]) -> Mapping[str, Any] | None:

@@ -20,8 +20,9 @@ from ..retcodes import RetCode
 from .book import OrderBook
 from .changes import OrderChanges
 from .errors import OrderWaitTimeoutError
-from .reconcile import DEFAULT_INTERVAL, OrderQueries, reconcile, resend_if_proven_absent, resync
+from .reconcile import DEFAULT_INTERVAL, OrderQueries, reconcile, resend_if_proven_absent
 from .replies import error_items, reply_items
+from .resync import resync
 from .settle import settle_change
 from .state import ALL_STATUSES, OrderRecord, OrderView, Unsettled
 from .waiting import timeout_text, verdict
@@ -265,7 +266,8 @@ class OrderTracker:
 
     async def resync(self) -> list[OrderView]:
         """Re-read every open tracked order over ``rest`` after pushes may have been lost (a private
-        stream reconnect, a ``StreamOverflowError``); see ``reconcile.resync``."""
+        stream reconnect, a ``StreamOverflowError``): one open-order listing per category (per
+        symbol for linear), lookups only for those no longer open; see ``orders.resync``."""
         return await resync(self, self._rest())
 
     async def resend_if_proven_absent(

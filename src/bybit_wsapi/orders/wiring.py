@@ -6,11 +6,13 @@ topics; its ``orders`` property is that tracker.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from bybit_wsapi_generated import WS_KEY_MAP
 
+from ..errors import SubscriptionError
 from ..events import EventName, Handler
 from .reconcile import OrderQueries
 from .tracker import OrderTracker
@@ -18,7 +20,9 @@ from .tracker import OrderTracker
 if TYPE_CHECKING:
     from ..client import WebsocketClient
 
-__all__ = ["PRIVATE_TOPICS", "TrackingOptions", "attach_tracker", "follow_batch"]
+__all__ = ["PRIVATE_TOPICS", "TrackingOptions", "attach_tracker", "follow_reply"]
+
+logger = logging.getLogger(__name__)
 
 PRIVATE_TOPICS = ("order", "execution")
 """The private topics (all categories) the tracker needs subscribed."""
@@ -33,7 +37,9 @@ class TrackingOptions(TypedDict, total=False):
 
     rest: OrderQueries | None
     """REST queries for ``reconcile``/``resync`` (a ``bybit_wsapi.rest.RestClient``); with it,
-    each private-stream reconnect runs ``resync()`` (reads only)."""
+    each private-stream reconnect runs ``resync()`` (reads only), once Bybit acknowledged the
+    ``order`` and ``execution`` topics again on the new connection (``subscribe_v5`` of a topic
+    wanted already returns at its ack), so no push falls between the REST read and the stream."""
     close_rest: bool
     """Close ``rest`` (a ``RestClient``) when the client closes: default False for the async
     client (yours to close), True for the sync one (it runs ``rest`` on its loop thread)."""
@@ -57,9 +63,19 @@ def attach_tracker(
     )
     tracker.sender = ws
 
+    subscribed = options.get("subscribe", True)
+
+    async def resync_when_subscribed() -> None:
+        if subscribed:  # pushes from here on are not lost: only then read REST (no gap)
+            try:
+                await ws.subscribe_v5(list(PRIVATE_TOPICS), is_private=True)
+            except SubscriptionError as error:
+                logger.warning("resyncing orders though the private topics failed: %s", error)
+        await tracker.resync()
+
     def on_reconnected(event: object) -> Awaitable[object] | None:
         private = isinstance(event, Mapping) and event.get("wsKey") == WS_KEY_MAP.v5_private
-        return tracker.resync() if private and tracker.rest is not None else None
+        return resync_when_subscribed() if private and tracker.rest is not None else None
 
     handlers: tuple[tuple[EventName, Handler], ...] = (
         ("response", tracker.on_reply),
@@ -77,11 +93,12 @@ def attach_tracker(
     return tracker, detach
 
 
-async def follow_batch(
+async def follow_reply(
     tracker: OrderTracker, call: Awaitable[Any], params: Mapping[str, Any]
 ) -> Any:
-    """Await a batch call and give the tracker its reply with the request's items (a failed
-    amend or cancel item is named only there); a failure reaches it as an ``exception``."""
+    """Await an order call (single or batch) and give the tracker its reply with the request's
+    params: a single ack names no category or symbol, a failed batch item is named only there,
+    and ``resync``/``reconcile`` need both. A failure reaches it as an ``exception``."""
     reply = await call
     tracker.on_reply(reply, params)
     return reply
