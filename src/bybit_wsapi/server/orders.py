@@ -160,6 +160,8 @@ class OrderBook:
         self._new_order_id = new_order_id
         self._by_id: dict[str, dict[str, object]] = {}
         self._by_link_id: dict[str, str] = {}
+        self._numbers: dict[str, int] = {}
+        """orderId -> its number, oldest first from 0."""
 
     def apply(
         self, action: Action, category: str, params: Mapping[str, object], now_ms: int
@@ -200,6 +202,7 @@ class OrderBook:
         order[STATUS] = NEW
         order["createdTime"] = order["updatedTime"] = now
         self._by_id[order_id] = order
+        self._numbers[order_id] = len(self._numbers)
         if link_id:
             self._by_link_id[link_id] = order_id
         return Outcome(0, "OK", order_id, link_id, now_ms)
@@ -240,6 +243,14 @@ class OrderBook:
     def record(self, order_id: str) -> dict[str, object]:
         """The live record of an order (not a copy)."""
         return self._by_id[order_id]
+
+    def lookup(self, order_id: str, link_id: str) -> tuple[int, str] | None:
+        """``(number, orderId)`` of the order ``order_id`` names, or without it ``link_id``
+        (numbered oldest first from 0), else ``None``: O(1), for REST's id lookups."""
+        if not order_id:
+            order_id = self._by_link_id.get(link_id, "") if link_id else ""
+        number = self._numbers.get(order_id)
+        return None if number is None else (number, order_id)
 
     def find(self, category: str, params: Mapping[str, object]) -> dict[str, object] | None:
         """The live record ``params`` names (``orderId`` wins over ``orderLinkId``; an empty

@@ -17,16 +17,16 @@ Bybit's rules (shared/bybit-rest-orders.md §4-§6, §10):
 Mock choices: ``nextPageCursor`` is opaque and percent-encoded, ``""`` on the last page; it names
 the last row given (so rows created meanwhile neither repeat nor shift a page) and the query it
 belongs to: a cursor of another query (other filters, path or account) is refused with 10001.
-Accepted raw or encoded once more. Times are the market clock.
+Accepted raw or encoded once more. Times are the market clock. Orders are filtered and paged
+on their live state and built (``order_item``) only for the page; an id lookup is a dict lookup.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any, Final, get_args
+from typing import Any, Final, TypeVar, get_args
 from urllib.parse import quote, unquote
 
 from bybit_wsapi_generated import CategoryV5
@@ -37,6 +37,8 @@ from bybit_wsapi_generated.rest import REST_PATHS as ROUTES
 from bybit_wsapi.retcodes import RetCode
 
 from .account import Account
+from .account.messages import order_item
+from .account.state import LiveOrder
 from .orders import OPEN
 
 __all__ = ["EXECUTIONS", "HISTORY", "REALTIME", "RefusedError", "RestOptions", "query"]
@@ -72,7 +74,11 @@ _HISTORY_ONLY: Final[Mapping[str, object]] = {
 
 Key = tuple[int, int]
 """A row's place, newest first: (its time, its number among rows of that time)."""
-Row = tuple[Key, Mapping[str, object]]
+Row = tuple[Key, LiveOrder]
+"""An order, before it is built: filters read its live state."""
+Fill = tuple[Key, Mapping[str, object]]
+"""An execution: its push item, as logged."""
+_T = TypeVar("_T")
 
 
 class RefusedError(Exception):
@@ -120,23 +126,39 @@ def query(
     limit = params.get("limit", str(default))
     if not (limit.isdigit() and 1 <= int(limit) <= high):
         raise RefusedError(RetCode.PARAM_ERROR, f"limit: an integer in [1, {high}]")
-    coins = _coins_of(account)
+    scope = f"{account.api_key} {path}"
     if path == EXECUTIONS:
-        rows = _executions(account, category, params, now, options)
+        fills = _executions(account, category, params, now, options)
+        items, following = _page(fills, params, int(limit), scope)
+    else:
+        rows = _order_rows(account, path, params, now, options)
+        orders, following = _page(rows, params, int(limit), scope)
+        items = [order_item(live, _ms(live.record, "updatedTime")) for live in orders]
+    shaped = [_shape(path, item) for item in items]
+    return {"category": category, "list": shaped, "nextPageCursor": following}
+
+
+def _order_rows(
+    account: Account, path: str, params: Mapping[str, str], now: int, options: RestOptions
+) -> list[Row]:
+    """The orders of the page's query, newest first, not built."""
+    category = params["category"]
+    if path == REALTIME:
+        _require_any(category, params)
+    by_id = params.get("orderId") or params.get("orderLinkId")
+    if by_id:
+        orders = _lookup(account, category, params, now, options)
     else:
         orders = sorted(_orders(account, category, now, options), key=lambda r: r[0], reverse=True)
-        if path == REALTIME:
-            rows = _realtime(category, orders, params, options)
-        else:
-            rows = _history(orders, params, now, options)
-        rows = _matching(rows, params, coins)
-        by_id = params.get("orderId") or params.get("orderLinkId")
-        spot_lookup = by_id and path == REALTIME and category == "spot"
-        if spot_lookup and not rows and options.spot_not_found_error:
-            raise RefusedError(RetCode.SPOT_ORDER_NOT_EXISTS, "Order does not exist.")
-    result = _page(rows, params, int(limit), f"{account.api_key} {path}")
-    result["list"] = [_shape(path, row) for row in result["list"]]
-    return result
+    if path == REALTIME:
+        rows = _realtime(account, orders, params, now, options)
+    else:
+        rows = _history(orders, params, now, options)
+    rows = _matching(rows, params, _coins_of(account))
+    spot_lookup = by_id and path == REALTIME and category == "spot"
+    if spot_lookup and not rows and options.spot_not_found_error:
+        raise RefusedError(RetCode.SPOT_ORDER_NOT_EXISTS, "Order does not exist.")
+    return rows
 
 
 def _shape(path: str, item: Mapping[str, object]) -> dict[str, object]:
@@ -154,34 +176,80 @@ def _shape(path: str, item: Mapping[str, object]) -> dict[str, object]:
 
 def _orders(account: Account, category: str, now: int, options: RestOptions) -> Iterable[Row]:
     visible = now - options.visibility_delay_ms
-    for number, item in enumerate(account.order_items()):
-        if item["category"] == category and (created := _ms(item, "createdTime")) <= visible:
-            yield (created, number), item
+    for number, live in enumerate(account.live_orders()):
+        if live.category == category and (created := _ms(live.record, "createdTime")) <= visible:
+            yield (created, number), live
 
 
-def _realtime(
-    category: str, orders: list[Row], params: Mapping[str, str], options: RestOptions
+def _lookup(
+    account: Account, category: str, params: Mapping[str, str], now: int, options: RestOptions
 ) -> list[Row]:
+    """The order ``orderId`` (else ``orderLinkId``) names, if visible in ``category``: O(1)."""
+    found = account.live_order(params.get("orderId", ""), params.get("orderLinkId", ""))
+    if found is None:
+        return []
+    number, live = found
+    created = _ms(live.record, "createdTime")
+    if live.category != category or created > now - options.visibility_delay_ms:
+        return []
+    return [((created, number), live)]
+
+
+def _require_any(category: str, params: Mapping[str, str]) -> None:
     for group in _REQUIRE_ANY.get(category, ()):  # linear: symbol, baseCoin or settleCoin
         if not any(params.get(k) for k in group):
             names = f"{', '.join(group[:-1])} or {group[-1]}"
             raise RefusedError(RetCode.PARAM_ERROR, f"{names} is required")
-    closed = sorted(
-        (
-            row
-            for row in orders
-            if row[1].get("orderStatus") not in OPEN
-            and _ms(row[1], "updatedTime") >= options.closed_since_ms
-        ),
-        key=lambda row: _ms(row[1], "updatedTime"),
-        reverse=True,
-    )[: options.closed_buffer]
+
+
+def _realtime(
+    account: Account,
+    orders: list[Row],
+    params: Mapping[str, str],
+    now: int,
+    options: RestOptions,
+) -> list[Row]:
     if params.get("orderId") or params.get("orderLinkId"):
-        kept = {key for key, _ in closed}
-        return [r for r in orders if r[1].get("orderStatus") in OPEN or r[0] in kept]
+        return [row for row in orders if _in_realtime(account, row, now, options)]
     if params.get("openOnly") == "1":
-        return sorted(closed, key=lambda row: row[0], reverse=True)
-    return [row for row in orders if row[1].get("orderStatus") in OPEN]
+        return sorted(_closed(orders, options)[: options.closed_buffer], key=_key, reverse=True)
+    return [row for row in orders if row[1].status in OPEN]
+
+
+def _closed(orders: Sequence[Row], options: RestOptions) -> list[Row]:
+    """The closed orders realtime may keep, last closed first (ties: newest first)."""
+    closed = [
+        row
+        for row in orders
+        if row[1].status not in OPEN
+        and _ms(row[1].record, "updatedTime") >= options.closed_since_ms
+    ]
+    return sorted(closed, key=_closed_rank, reverse=True)
+
+
+def _in_realtime(account: Account, row: Row, now: int, options: RestOptions) -> bool:
+    """Whether realtime shows this order: open, or among its category's last closed ones."""
+    live = row[1]
+    if live.status in OPEN:
+        return True
+    closed_ms = _ms(live.record, "updatedTime")
+    if closed_ms < options.closed_since_ms:
+        return False
+    if len(account.live_orders()) <= options.closed_buffer:
+        return True  # the buffer holds every order there is
+    rank = _closed_rank(row)
+    orders = _orders(account, live.category, now, options)
+    later = sum(1 for r in orders if r[1].status not in OPEN and _closed_rank(r) > rank)
+    return later < options.closed_buffer
+
+
+def _key(row: tuple[Key, object]) -> Key:
+    return row[0]
+
+
+def _closed_rank(row: Row) -> tuple[int, Key]:
+    """Closed later first, then newest first: realtime's closed buffer keeps the first ones."""
+    return _ms(row[1].record, "updatedTime"), row[0]
 
 
 def _history(
@@ -189,12 +257,12 @@ def _history(
 ) -> list[Row]:
     low, high = _window(params, now)
 
-    def kept(order: Mapping[str, object]) -> bool:
-        status, closed_ms = order.get("orderStatus"), _ms(order, "updatedTime")
+    def kept(order: LiveOrder) -> bool:
+        status, closed_ms = order.status, _ms(order.record, "updatedTime")
         if status in OPEN or closed_ms > now - options.history_delay_ms:
             return False
         age = now - closed_ms
-        filled = _filled(order)
+        filled = order.cum_qty > 0
         if status in _SHORT_LIVED and not filled:
             return age <= _DAY_MS
         return age <= _WEEK_MS or filled
@@ -204,13 +272,13 @@ def _history(
 
 def _executions(
     account: Account, category: str, params: Mapping[str, str], now: int, options: RestOptions
-) -> list[Row]:
+) -> list[Fill]:
     by_id = next(((k, params[k]) for k in ("orderId", "orderLinkId") if params.get(k)), None)
     low, high = _window(params, now)
     visible = now - options.visibility_delay_ms
     base, settle = params.get("baseCoin", ""), params.get("settleCoin", "")
     wanted = {k: params[k] for k in ("symbol", "execType") if params.get(k)}
-    rows: list[Row] = []
+    rows: list[Fill] = []
     for logged in account.executions.newest_first(now):
         item: Mapping[str, object] = logged.item
         if item["category"] != category or logged.time_ms > visible:
@@ -262,23 +330,30 @@ def _matching(
     """Key priority orderId > orderLinkId > symbol > baseCoin (an id ignores the others)."""
     for key in ("orderId", "orderLinkId"):
         if params.get(key):
-            return [row for row in rows if row[1].get(key) == params[key]]
+            return [row for row in rows if _field(row[1], key) == params[key]]
     for key in ("symbol", "orderStatus"):
         if params.get(key):
-            rows = [row for row in rows if row[1].get(key) == params[key]]
+            rows = [row for row in rows if _field(row[1], key) == params[key]]
     for index, key in enumerate(("baseCoin", "settleCoin")):
         if params.get(key) and not params.get("symbol"):
             rows = [
-                row
-                for row in rows
-                if coins(str(row[1].get("category")), str(row[1].get("symbol")))[index]
-                == params[key]
+                row for row in rows if coins(row[1].category, row[1].symbol)[index] == params[key]
             ]
     return rows
 
 
-def _page(rows: list[Row], params: Mapping[str, str], limit: int, scope: str) -> dict[str, Any]:
-    """One page of ``rows``; ``scope`` (key and path) and the filters sign its cursor."""
+def _field(order: LiveOrder, key: str) -> str:
+    """The order's ``key`` as its item would show it (the ones a query filters on)."""
+    if key == "orderStatus":
+        return order.status
+    return order.symbol if key == "symbol" else str(order.record.get(key, ""))
+
+
+def _page(
+    rows: Sequence[tuple[Key, _T]], params: Mapping[str, str], limit: int, scope: str
+) -> tuple[list[_T], str]:
+    """One page of ``rows`` and its ``nextPageCursor``, which ``scope`` (key and path) and the
+    filters sign."""
     filters = sorted(item for item in params.items() if item[0] not in _UNPAGED)
     signature = hashlib.blake2s(repr((scope, filters)).encode(), digest_size=6).hexdigest()
     start = 0
@@ -290,8 +365,7 @@ def _page(rows: list[Row], params: Mapping[str, str], limit: int, scope: str) ->
     if start + limit < len(rows):
         (at, number), _ = page[-1]
         following = quote(f"page_args={at}:{number}&query={signature}", safe="")
-    category = params["category"]
-    return {"category": category, "list": [row for _, row in page], "nextPageCursor": following}
+    return [row for _, row in page], following
 
 
 def _after(cursor: str, signature: str) -> Key:
@@ -313,13 +387,6 @@ def _after(cursor: str, signature: str) -> Key:
             "the page that gave it (only limit may change), or leave it out to start over",
         )
     return int(at), int(number)
-
-
-def _filled(order: Mapping[str, object]) -> bool:
-    try:
-        return Decimal(str(order.get("cumExecQty") or "0")) > 0
-    except InvalidOperation:
-        return False
 
 
 def _ms(order: Mapping[str, object], key: str) -> int:

@@ -20,11 +20,11 @@ does not list is accepted and never fills.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Final, get_args
 
-from bybit_wsapi_generated.models import CancelTypeV5, CategoryV5, OrderV5, RejectReasonV5
+from bybit_wsapi_generated.models import CancelTypeV5, CategoryV5, RejectReasonV5
 
 from bybit_wsapi.retcodes import RetCode
 
@@ -107,14 +107,15 @@ class Account:
             out.append(record)
         return out
 
-    def order_items(self) -> list[OrderV5]:
-        """Every order as its ``order`` push item now, oldest first (what REST lists)."""
-        items = []
-        for record in self.book.orders():
-            live = self._live.get(str(record[ORDER_ID]))
-            if live is not None:
-                items.append(order_item(live, int(str(record.get("updatedTime") or 0))))
-        return items
+    def live_orders(self) -> Collection[LiveOrder]:
+        """Every order's live state, oldest first: nothing copied or built (REST filters it)."""
+        return self._live.values()
+
+    def live_order(self, order_id: str, link_id: str) -> tuple[int, LiveOrder] | None:
+        """The order ``order_id`` (else ``link_id``) names and its number in ``live_orders()``."""
+        found = self.book.lookup(order_id, link_id)
+        live = None if found is None else self._live.get(found[1])
+        return None if found is None or live is None else (found[0], live)
 
     def wallet(self) -> dict[str, str]:
         """Coin -> wallet balance."""
