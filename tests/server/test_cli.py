@@ -13,11 +13,12 @@ import sys
 import pytest
 
 from bybit_wsapi.cli import main
-from bybit_wsapi.server import DEMO_API_KEY, Faults, ServerConfig
+from bybit_wsapi.server import DEMO_API_KEY, Faults, LocalServer, ServerConfig
 from bybit_wsapi.server import cli as server_cli
 from bybit_wsapi.server.account import AccountConfig
 from bybit_wsapi.server.cli import add_arguments, config_from_args
 from bybit_wsapi.server.market import MarketConfig
+from bybit_wsapi.server.rest import RestOptions
 
 from .helpers import TIMEOUT, authed, call, limit_order, open_ws, order_frame
 
@@ -61,6 +62,32 @@ FAULT_FLAGS = {
     "push_before_ack": (["--push-before-ack"], True),
     "cancel_races_fill": (["--cancel-races-fill"], True),
 }
+
+
+REST_FLAGS = {
+    "visibility_delay_ms": (["--rest-visibility-delay-ms", "300"], 300),
+    "history_delay_ms": (["--rest-history-delay-ms", "2000"], 2000),
+    "closed_buffer": (["--rest-closed-buffer", "3"], 3),
+    "closed_since_ms": (["--rest-closed-since-ms", "1700000000000"], 1700000000000),
+    "rate_limit": (["--rest-rate-limit", "5"], 5),
+    "clock_skew_ms": (["--rest-clock-skew-ms", "-3000"], -3000),
+    "spot_not_found_error": (["--rest-spot-not-found-error"], True),
+    "fail_next": (["--rest-fail-next", "503", "--rest-fail-next", "10016"], [503, 10016]),
+}
+
+
+def test_every_rest_switch_has_a_flag() -> None:
+    assert set(REST_FLAGS) == {field.name for field in dataclasses.fields(RestOptions)}
+    for name, (argv, value) in REST_FLAGS.items():
+        assert getattr(parse(*argv).rest, name) == value, name
+
+
+def test_the_server_serves_a_copy_of_the_configured_rest_switches() -> None:
+    config = parse("--rest-fail-next", "503", "--rest-clock-skew-ms", "7000")
+    server = LocalServer(config)
+    assert server.rest.options == config.rest
+    server.rest.options.fail_next.pop()  # the live copy is used up; the config stays
+    assert config.rest.fail_next == [503]
 
 
 def test_stream_market_and_account_options() -> None:
@@ -189,6 +216,11 @@ async def test_serve_prints_its_url_and_stops_cleanly(signum: signal.Signals) ->
         (["--wallet", "USDT=-5"], "wallet: 'USDT' needs a non-negative balance"),
         (["--trade-probability", "2"], "trade_probability must be within [0, 1]"),
         (["--stream-queue-bytes", "10"], "stream_queue_bytes at least 1024"),
+        (["--rest-closed-buffer", "-1"], "rest closed_buffer: expected an integer >= 0, got -1"),
+        (["--rest-visibility-delay-ms", "-5"], "rest visibility_delay_ms: expected an integer"),
+        (["--rest-rate-limit", "0"], "rest rate_limit: expected an integer >= 1, got 0"),
+        (["--rest-fail-next", "200"], "rest fail_next: expected an HTTP status (400..599) or"),
+        (["--rest-clock-skew-ms", "1.5"], "--rest-clock-skew-ms: invalid int value: '1.5'"),
     ],
 )
 def test_out_of_range_options_exit_2_with_one_line(

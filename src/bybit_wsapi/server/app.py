@@ -116,7 +116,8 @@ class LocalServer:
             account.wants_pushes = False  # until its private stream has a subscriber
         self._feed = MarketFeed(self.market, self.hub, self.clock, self.faults)
         verifiers = {key: account_verifier(value) for key, value in self.config.accounts.items()}
-        self.rest = RestServer(self.accounts, verifiers, self.clock.now_ms)
+        rest = dataclasses.replace(self.config.rest, fail_next=list(self.config.rest.fail_next))
+        self.rest = RestServer(self.accounts, verifiers, self.clock.now_ms, rest)
         """The V5 REST order queries on this port (``rest.options``: delays, buffer, limit)."""
 
     @property

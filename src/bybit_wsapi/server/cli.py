@@ -24,6 +24,7 @@ from .account import AccountConfig
 from .config import DEMO_API_KEY, ServerConfig
 from .faults import Faults
 from .market import FAULTS, MarketConfig
+from .rest_options import RestOptions
 
 __all__ = ["add_arguments", "config_from_args", "run"]
 
@@ -44,9 +45,10 @@ def _version() -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``serve``: one per ``ServerConfig`` and ``Faults`` field."""
+    """The options of ``serve``: one per ``ServerConfig``, ``Faults`` and ``RestOptions`` field."""
     d = ServerConfig()
     f = Faults()
+    r = RestOptions()
     parser.usage = "%(prog)s [options] (see --help)"
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     net = parser.add_argument_group("server")
@@ -191,6 +193,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="drop a consumer further behind than this (%(default)s)",
     )
 
+    rest = parser.add_argument_group("REST mock (see README: The local server)").add_argument
+    rest("--rest-visibility-delay-ms", type=int, default=r.visibility_delay_ms, metavar="MS")
+    rest("--rest-history-delay-ms", type=int, default=r.history_delay_ms, metavar="MS")
+    rest("--rest-closed-buffer", type=int, default=r.closed_buffer, metavar="N")
+    rest("--rest-closed-since-ms", type=int, default=r.closed_since_ms, metavar="MS")
+    rest("--rest-rate-limit", type=int, metavar="N", help="requests/s per key and path (50)")
+    rest("--rest-clock-skew-ms", type=int, default=r.clock_skew_ms, metavar="MS")
+    rest("--rest-spot-not-found-error", action="store_true", help="170213, not [], for spot")
+    rest(
+        "--rest-fail-next",
+        action="append",
+        type=int,
+        default=[],
+        metavar="CODE",
+        help="fail the next signed query with this HTTP status or retCode (repeatable: in order)",
+    )
+
     m = MarketConfig()
     market = parser.add_argument_group("market and accounts (see README: The local server)")
     market.add_argument("--market-step-ms", type=int, default=m.step_ms, metavar="MS")
@@ -278,6 +297,16 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         )
     except ArithmeticError:
         raise ValueError("--wallet: AMOUNT must be a decimal number") from None
+    rest = RestOptions(
+        visibility_delay_ms=args.rest_visibility_delay_ms,
+        history_delay_ms=args.rest_history_delay_ms,
+        closed_buffer=args.rest_closed_buffer,
+        closed_since_ms=args.rest_closed_since_ms,
+        rate_limit=args.rest_rate_limit,
+        clock_skew_ms=args.rest_clock_skew_ms,
+        spot_not_found_error=args.rest_spot_not_found_error,
+        fail_next=list(args.rest_fail_next),
+    )
     market = MarketConfig(
         step_ms=args.market_step_ms,
         volatility_ticks=args.volatility_ticks,
@@ -298,6 +327,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         record_received=False,  # nobody can read it from outside the process
         seed=args.seed,
         faults=faults,
+        rest=rest,
         idle_check_interval=args.idle_check_interval,
         subscribe_before_auth=args.subscribe_before_auth,
         unsubscribe_unknown=args.unsubscribe_unknown,

@@ -13,6 +13,7 @@ from bybit_wsapi_generated.tables import OPERATION_RULES
 from bybit_wsapi.auth import account_verifier
 
 from .faults import Faults
+from .rest_options import RestOptions
 
 if TYPE_CHECKING:
     from .account import AccountConfig
@@ -107,6 +108,9 @@ class ServerConfig:
     """The market moves only on ``server.clock.advance(ms)`` / ``await server.step(ms)``."""
     faults: Faults = field(default_factory=Faults)
     """Initial fault switches; the server works on its own copy (``LocalServer.faults``)."""
+    rest: RestOptions = field(default_factory=RestOptions)
+    """The REST mock's initial switches; the server works on its own copy
+    (``LocalServer.rest.options``)."""
 
     def __post_init__(self) -> None:
         if not _is_host(self.host):

@@ -29,7 +29,8 @@ from bybit_wsapi.auth import Verifier
 from bybit_wsapi.retcodes import RetCode
 
 from .account import Account
-from .rest_queries import RefusedError, RestOptions, query
+from .rest_options import RestOptions
+from .rest_queries import RefusedError, query
 
 __all__ = ["REST_PATHS", "RestOptions", "RestServer"]
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Final, TypeVar, get_args
 from urllib.parse import quote, unquote
 
@@ -40,6 +39,7 @@ from .account import Account
 from .account.messages import order_item
 from .account.state import LiveOrder
 from .orders import OPEN
+from .rest_options import RestOptions
 
 __all__ = ["EXECUTIONS", "HISTORY", "REALTIME", "RefusedError", "RestOptions", "query"]
 
@@ -87,32 +87,6 @@ class RefusedError(Exception):
     def __init__(self, code: int, msg: str, headers: list[tuple[str, str]] | None = None) -> None:
         super().__init__(code, msg)
         self.code, self.msg, self.headers = code, msg, headers
-
-
-@dataclass
-class RestOptions:
-    """The REST mock's switches (live: change them on ``LocalServer.rest.options``)."""
-
-    visibility_delay_ms: int = 0
-    """Orders and fills younger than this (market ms) are not seen yet."""
-    history_delay_ms: int = 0
-    """A closed order reaches ``/v5/order/history`` this long after it closed."""
-    closed_buffer: int = 500
-    """How many recently closed orders per category ``/v5/order/realtime`` keeps."""
-    closed_since_ms: int = 0
-    """Orders closed before this market time are gone from realtime's closed buffer (still in
-    history): set it to ``server.clock.now_ms()`` for a Bybit service restart."""
-    rate_limit: int | None = None
-    """Requests per second per key and path, then 10006; ``None``: each path's documented
-    limit (the spec's ``rate_limit``: 50)."""
-    clock_skew_ms: int = 0
-    """How far the REST clock (``/v5/market/time``, the timestamp check) is off the wall."""
-    spot_not_found_error: bool = False
-    """A spot ``/v5/order/realtime`` lookup by id that finds nothing answers 170213 "Order
-    does not exist." (seen on Bybit, §4.1) instead of an empty list."""
-    fail_next: list[int] = field(default_factory=list)
-    """Fault: each signed query takes the first code off this list and fails with it: an HTTP
-    status (400..599: no envelope) or a retCode (10000, 10016...: in the envelope)."""
 
 
 def query(
