@@ -101,6 +101,7 @@ def test_plugin_module_is_import_light() -> None:
         "bybit_wsapi.server.config",
         "bybit_wsapi.server.faults",
         "bybit_wsapi.server.pytest_plugin",
+        "bybit_wsapi.server.rest_options",  # a dataclass: the REST mock's switches
     ]
     assert result.stdout.strip() == str(expected), result.stderr
 
