@@ -23,6 +23,7 @@ from bybit_wsapi import (
 )
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, ServerThread, app
 from bybit_wsapi.sync import RequestInterrupted, WebsocketAPIClient
+from bybit_wsapi.transport_plain import PlainSession
 
 from ..orders import create
 from .conftest import MakeClient
@@ -142,7 +143,8 @@ def test_the_plain_session_takes_calls_made_here_through_its_writer(
     monkeypatch.setenv("BYBIT_WSAPI_TRANSPORT", "plain")
     client = make_client()
     client.connect()
-    assert type(client.get_ws_client()._ws._connection._line.live).__name__ == "PlainSession"  # type: ignore[union-attr]
+    line = client.get_ws_client()._ws._connection._line
+    assert line is not None and isinstance(line.live, PlainSession)
     paths = Paths(client, monkeypatch)
     for link in [f"plain-{i}" for i in range(20)]:
         wait_idle(client)  # the writer has finished the last write

@@ -87,9 +87,9 @@ class LoopThread:
     ) -> T:
         """Await ``start()`` on the loop and return its result (or raise its error).
 
-        If the loop lends itself, ``here(loop=loop, waiter=waiter)`` is tried first on this thread, with the
-        loop's objects to itself: True if it made the call, whose outcome goes to ``waiter``
-        (then ``start`` is not used); False if it did nothing.
+        If the loop lends itself, ``here(loop=loop, waiter=waiter)`` is tried first on this
+        thread, with the loop's objects to itself and Ctrl-C deferred: True if it made the call,
+        whose outcome goes to ``waiter`` (then ``start`` is not used); False if it did nothing.
 
         Raises ``closed()`` once :meth:`shutdown` has begun. On Ctrl-C the call is cancelled
         (if it had not started, it never starts) and ``KeyboardInterrupt`` propagates.
