@@ -70,7 +70,9 @@ class AccountLedger:
         self.jumps: list[tuple[OrderView, OrderView]] = []
         """Changes that went back: a status of lower rank, less filled, a terminal one left."""
         self.instrument: dict[str, tuple[str, str]] = {}
-        """link -> (category, symbol) of every create (an ack alone does not say them)."""
+        """link -> (category, symbol) of every create (for its cancels at the end)."""
+        self.unpushed: set[str] = set()
+        """Acked creates seen with no status (no push named them): resync must resolve them."""
 
     # --- calls -----------------------------------------------------------------------------
 
@@ -254,8 +256,8 @@ class AccountLedger:
 
     async def reconnect_round(self) -> None:
         """The private stream drops; the market moves and calls race its reconnect (their
-        pushes may be lost: the tracker's resync re-reads the orders it knows); then, as the
-        README says, orders acked that no push named are reconciled with their instrument."""
+        pushes may be lost: the tracker's resync re-reads the orders it knows, acked ones no
+        push named included); then every acked order must have a status."""
         self.summary.faults["push_loss_reconnect"] += 1
         self.private_back.clear()
         await self.server.drop_stream_connections()
@@ -263,16 +265,27 @@ class AccountLedger:
         await self.batch(step=True, size=8)
         async with asyncio.timeout(SETTLE_TIMEOUT):
             await self.private_back.wait()
-        await self.reconcile_unpushed()
+        await self.unpushed_resolved()
 
-    async def reconcile_unpushed(self) -> None:
-        for view in self.tracker.orders():
-            if view.status is None and view.acked:  # no push named it: resync cannot know
-                category, symbol = self.instrument[view.order_link_id]  # its instrument
-                await self.tracker.reconcile(
-                    view.order_link_id, deadline=0, category=category, symbol=symbol
-                )
-                self.summary.acked_unpushed += 1
+    async def unpushed_resolved(self) -> None:
+        """Wait, on the tracker's changes, until no acked order lacks a status: those no push
+        named are resolved by the tracker's own resync after the reconnect (it kept each
+        request's category and symbol), nothing passed by the ledger."""
+        async with self.tracker.changes(capacity=1_000_000) as changes:
+            unpushed = self._unpushed()
+            self.summary.acked_unpushed += len(unpushed - self.unpushed)
+            self.unpushed |= unpushed
+            try:
+                async with asyncio.timeout(SETTLE_TIMEOUT):
+                    while self._unpushed():
+                        await anext(changes)
+            except TimeoutError:
+                pass
+        left = self._unpushed()
+        assert not left, f"{len(left)} acked orders no push or resync named: {sorted(left)[:5]}"
+
+    def _unpushed(self) -> set[str]:
+        return {v.order_link_id for v in self.tracker.orders() if v.status is None and v.acked}
 
     async def watch(self) -> None:
         """Every change of the tracker, checked against the order's previous one."""
@@ -314,7 +327,7 @@ class AccountLedger:
                 self.summary.adopted += 1
             else:
                 self.summary.changes_settled += 1
-        await self.reconcile_unpushed()
+        await self.unpushed_resolved()
         await self.server.flushed()
         live = self.plan.live_clock
         held = await _agree(self.tracker, self.held, moving=live)

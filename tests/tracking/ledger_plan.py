@@ -61,8 +61,8 @@ class Summary:
     """Amends and cancels whose outcome was unknown, settled by ``reconcile`` (taken effect, or
     proven not to have)."""
     acked_unpushed: int = 0
-    """Acked creates no push ever named (the private stream was down): reconciled with their
-    category and symbol, which resync cannot know."""
+    """Acked creates no push named (the private stream was down): the tracker's own resync
+    after the reconnect resolved them (it kept each request's category and symbol)."""
     held: int = 0
     """Orders the server holds at the end."""
     statuses: Counter[str] = field(default_factory=Counter)
@@ -77,7 +77,7 @@ class Summary:
                 f"faults: {dict(sorted(self.faults.items()))}",
                 f"unknown creates: {self.adopted} adopted, {self.absent} proven absent "
                 f"({self.resent} of them resent after proof); {self.acked_unpushed} acked "
-                f"creates no push named reconciled by category; {self.changes_settled} unknown "
+                f"creates no push named resolved by resync; {self.changes_settled} unknown "
                 "amends/cancels settled by reconcile",
                 f"server holds {self.held}: {dict(sorted(self.statuses.items()))}; the tracker "
                 "agrees on each (status, filled qty, avg price)",
