@@ -45,6 +45,7 @@ __all__ = [
     "SubscriptionError",
     "WSAPIError",
     "WSConnectionError",
+    "corrected_offset_ms",
     "hint",
 ]
 
@@ -84,18 +85,32 @@ HINTS: Final[Mapping[int, str]] = {
 _TIMESTAMPS = re.compile(r"req_timestamp\[(\d+)\].*server_timestamp\[(\d+)\]")
 
 
-def hint(ret_code: int | None, ret_msg: str = "", meta: object = None) -> str | None:
-    """The likely cause of ``ret_code`` and its fix, from ``HINTS`` and the reply itself."""
+def corrected_offset_ms(offset_ms: int, server_ms: int, signed_ms: int) -> int:
+    """The time offset to set after a 10002: the one that signed ``signed_ms`` (``offset_ms``)
+    moved by how far the server's clock (``server_ms``) was ahead of that timestamp."""
+    return offset_ms + server_ms - signed_ms
+
+
+def hint(
+    ret_code: int | None, ret_msg: str = "", meta: object = None, time_offset_ms: int | None = None
+) -> str | None:
+    """The likely cause of ``ret_code`` and its fix, from ``HINTS`` and the reply itself.
+
+    ``time_offset_ms``: the client's offset when it signed (a 10002's fix builds on it).
+    """
     if ret_code == RetCode.TOO_MANY_VISITS:
         return _rate_limit_hint(meta if isinstance(meta, Mapping) else {})
     text = HINTS.get(ret_code) if ret_code is not None else None
     stamps = _TIMESTAMPS.search(ret_msg)
     if text is not None and ret_code == RetCode.REQUEST_EXPIRED and stamps:
-        ahead = int(stamps.group(2)) - int(stamps.group(1))
-        text += (
-            f" Here the server's clock was {ahead} ms ahead of the request's timestamp: "
-            f"set_time_offset_ms({ahead}) corrects it."
-        )
+        signed_ms, server_ms = int(stamps.group(1)), int(stamps.group(2))
+        ahead = server_ms - signed_ms
+        text += f" Here the server's clock was {ahead} ms ahead of the request's timestamp"
+        if time_offset_ms is None:
+            text += f": set_time_offset_ms(get_time_offset_ms() + {ahead}) corrects it."
+        else:
+            fix = corrected_offset_ms(time_offset_ms, server_ms, signed_ms)
+            text += f" (time offset {time_offset_ms} ms): set_time_offset_ms({fix}) corrects it."
     return text
 
 
@@ -174,7 +189,8 @@ class WSAPIError(RequestError):
     """The API answered with ``retCode != 0``; ``response`` is the whole reply.
 
     ``hint`` is the likely cause and its fix (also in the message), when the code is known; for
-    10006 (rate limit) it gives the limit and the reset time from the reply's headers.
+    10006 (rate limit) it gives the limit and the reset time from the reply's headers, for 10002
+    the offset to set (from ``time_offset_ms``, the offset the request was signed with).
     """
 
     outcome: Outcome = "rejected"
@@ -189,13 +205,14 @@ class WSAPIError(RequestError):
         response: Mapping[str, Any],
         params: Mapping[str, Any] | None = None,
         matched_by_op: bool = False,
+        time_offset_ms: int | None = None,
     ) -> None:
         self.ret_code = ret_code
         self.ret_msg = ret_msg
         self.response = response
         self.matched_by_op = matched_by_op
         """The reply carried no ``reqId`` and was matched to this request by its operation."""
-        self.hint = hint(ret_code, ret_msg, response.get("meta"))
+        self.hint = hint(ret_code, ret_msg, response.get("meta"), time_offset_ms)
         how = " (reply had no reqId; matched by operation)" if matched_by_op else ""
         text = f"{op} failed: retCode={ret_code} {ret_msg!r} (reqId {req_id}){how}"
         super().__init__(

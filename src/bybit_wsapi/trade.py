@@ -215,6 +215,7 @@ class TradeProtocol(ClientProtocol):
             response=frame,
             params=request.params,
             matched_by_op=matched_by_op,
+            time_offset_ms=self.time_offset_ms,
         )
         if not self.fail(request, error):  # late: its call already failed with a timeout
             self.events.emit("exception", error)

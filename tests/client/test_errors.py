@@ -88,17 +88,30 @@ def test_a_timeout_says_whether_sending_again_is_safe(sent: bool, outcome: str, 
     assert str(error) == f"order.create timed out after 2.5 s ({state}; reqId r7)"
 
 
-def test_a_stale_timestamp_reply_gives_the_offset_to_set() -> None:
+@pytest.mark.parametrize(
+    ("offset_ms", "fix"),
+    [
+        (None, ": set_time_offset_ms(get_time_offset_ms() + 12345) corrects it."),
+        (0, " (time offset 0 ms): set_time_offset_ms(12345) corrects it."),
+        (-12000, " (time offset -12000 ms): set_time_offset_ms(345) corrects it."),
+    ],
+)
+def test_a_stale_timestamp_reply_gives_the_offset_to_set(offset_ms: int | None, fix: str) -> None:
     msg = (
         "invalid request, please check your server timestamp or recv_window param. "
         "req_timestamp[1700000000000],server_timestamp[1700000012345],recv_window[5000]"
     )
     error = WSAPIError(
-        ret_code=10002, ret_msg=msg, op="order.create", req_id="r1", response={"retCode": 10002}
+        ret_code=10002,
+        ret_msg=msg,
+        op="order.create",
+        req_id="r1",
+        response={"retCode": 10002},
+        time_offset_ms=offset_ms,
     )
     assert str(error) == (
         f"order.create failed: retCode=10002 {msg!r} (reqId r1). {CLOCK} Here the server's clock "
-        "was 12345 ms ahead of the request's timestamp: set_time_offset_ms(12345) corrects it."
+        f"was 12345 ms ahead of the request's timestamp{fix}"
     )
 
 
@@ -157,20 +170,34 @@ async def test_a_skewed_clock_fails_auth_with_10002_and_its_fix(server: LocalSer
     assert str(error).endswith(f"'. {CLOCK}")
 
 
+def _clock_advice(error: WSAPIError) -> tuple[int, int, int]:
+    """(how far the server was ahead, the offset the request had, the offset to set)."""
+    found = re.search(
+        r"clock was (-?\d+) ms ahead of the request's timestamp \(time offset (-?\d+) ms\): "
+        r"set_time_offset_ms\((-?\d+)\) corrects it\.$",
+        str(error),
+    )
+    assert found is not None, str(error)
+    return int(found[1]), int(found[2]), int(found[3])
+
+
 @pytest.mark.anyio
-async def test_a_skewed_request_timestamp_says_how_far_off_the_clock_is(
-    server: LocalServer,
+@pytest.mark.parametrize("offset_ms", [-60_000, 2_000])  # a minute slow; 2 s ahead (> 1 s)
+async def test_following_the_10002_advice_from_any_offset_fixes_the_clock(
+    server: LocalServer, offset_ms: int
 ) -> None:
     async with _client(server) as client:
-        client.set_time_offset_ms(-60_000)
+        client.set_time_offset_ms(offset_ms)
         with pytest.raises(WSAPIError) as caught:
-            await client.submit_new_order(order("skewed"))
-    found = re.search(
-        r"clock was (\d+) ms ahead .* set_time_offset_ms\((\d+)\) corrects it\.$", str(caught.value)
-    )
-    assert found is not None, str(caught.value)
-    assert found.group(1) == found.group(2)
-    assert 60_000 <= int(found.group(1)) < 70_000  # the offset, plus one reply's transit
+            await client.submit_new_order(order(f"skewed{offset_ms}"))
+        assert caught.value.ret_code == RetCode.REQUEST_EXPIRED
+        ahead, offset, fix = _clock_advice(caught.value)
+        assert offset == offset_ms
+        assert -offset_ms <= ahead < -offset_ms + 10_000  # the offset, plus one reply's transit
+        assert fix == offset_ms + ahead  # about 0: this machine's clock is the server's
+        client.set_time_offset_ms(fix)
+        reply = await client.submit_new_order(order(f"fixed{offset_ms}"))  # now it passes
+    assert reply["retCode"] == 0
 
 
 @pytest.mark.anyio

@@ -18,7 +18,7 @@ import httpx
 from bybit_wsapi_generated import ServerTimeResultV5
 from bybit_wsapi_generated.rest import REST_PATHS
 
-from ..errors import ConfigurationError
+from ..errors import ConfigurationError, corrected_offset_ms
 from ..retcodes import RetCode
 from ..signing import KeyType, SignHook, make_signer
 from .errors import RestAPIError, RestHTTPError
@@ -206,8 +206,9 @@ class RestClient:
         )
         if isinstance(server_ms, int):
             ahead = server_ms - signed_ms
+            fix = corrected_offset_ms(self._time_offset_ms, server_ms, signed_ms)
             return (
-                f"{advice}; or client.set_time_offset_ms({self._time_offset_ms + ahead}): the "
+                f"{advice}; or client.set_time_offset_ms({fix}): the "
                 f"server's clock was {ahead} ms ahead of the signed timestamp (offset now "
                 f"{self._time_offset_ms} ms)."
             )
