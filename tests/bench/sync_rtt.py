@@ -172,8 +172,8 @@ def report(figure: dict[str, Any], rounds: int, n: int) -> tuple[list[str], dict
     overhead = [a - b for a, b in zip(sync, rounds_p50["ws_api"], strict=True)]
     summary["sync - async p50 per round (µs)"] = overhead
     lines.append(
-        f"Crossing into the loop thread and back costs {statistics.median(overhead):.0f} µs "
-        f"over ours async (per round {min(overhead):.0f}-{max(overhead):.0f})"
+        f"A sync call costs {statistics.median(overhead):.0f} µs more than an async one "
+        f"(per round {min(overhead):.0f}-{max(overhead):.0f})"
     )
     return lines, summary
 

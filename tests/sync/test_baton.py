@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import importlib
 import signal
 import socket
 import threading
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bybit_wsapi.requests import Waiter
+from bybit_wsapi.sync import baton
 from bybit_wsapi.sync.baton import uninterrupted
 from bybit_wsapi.sync.loop import LoopThread
 
@@ -126,7 +128,12 @@ def test_a_call_made_here_the_loop_ends_without_settling_fails(loop_thread: Loop
         assert isinstance(call.exception(HANG_GUARD), concurrent.futures.CancelledError)
 
 
-def test_ctrl_c_in_an_uninterrupted_section_lands_after_it() -> None:
+@pytest.mark.parametrize("through", ["_signal", "signal"])
+def test_ctrl_c_in_an_uninterrupted_section_lands_after_it(
+    through: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both ways of swapping the handler: the C module (fast) and ``signal`` (the fallback)."""
+    monkeypatch.setattr(baton, "_sig", importlib.import_module(through))
     if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         pytest.skip("SIGINT is handled by something else here")
     steps: list[str] = []

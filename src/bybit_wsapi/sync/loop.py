@@ -41,8 +41,6 @@ CLOSE_TIMEOUT = 5.0
 thread is left to finish on its own (the async close is itself bounded)."""
 _LEFTOVER_TIMEOUT = 1.0
 """Seconds the stopping loop gives calls still settling (the close already failed them)."""
-_MALLOC_WARMUP = 1 << 20
-"""Bytes allocated and freed once on a new loop thread (see :meth:`LoopThread._main`)."""
 _numbers = itertools.count(1)
 
 
@@ -180,12 +178,6 @@ class LoopThread:
             self._stop.set()
 
     def _main(self, started: Future[tuple[asyncio.AbstractEventLoop, asyncio.Event]]) -> None:
-        # asyncio reads a socket into 256 KiB; on this thread glibc served each read with mmap,
-        # mremap and munmap (a TLB shootdown across cores: ~40 µs of CPU per call here) unless
-        # its mmap threshold was raised, as freeing a larger block does. (Seen with strace; the
-        # lasting fix is a reused read buffer in the transport.)
-        warmup = bytearray(_MALLOC_WARMUP)
-        del warmup
         selector = self._selector
         try:
             with asyncio.Runner(loop_factory=lambda: LendingLoop(selector)) as runner:
