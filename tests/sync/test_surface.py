@@ -10,6 +10,7 @@ import pytest
 from bybit_wsapi_generated.streams import STREAM_METHODS
 
 import bybit_wsapi
+import bybit_wsapi.rest
 from bybit_wsapi import WS_API_METHODS, StreamMethods, WSAPIMethods, WSAPISender, sync
 from bybit_wsapi.sync import SyncStreamMethods, WSAPISyncMethods, WSAPISyncSender
 
@@ -70,3 +71,16 @@ def test_the_typing_corpus_covers_every_sync_method_and_operation() -> None:
         if isinstance(call.args[1], ast.Constant)
     }
     assert sent == set(WS_API_METHODS)
+
+
+def test_the_rest_client_is_the_async_one_without_await() -> None:
+    blocking, awaited = sync.RestClient, bybit_wsapi.rest.RestClient
+    assert inspect.signature(blocking) == inspect.signature(awaited)
+    public = {n for n in dir(awaited) if not n.startswith("_")}
+    assert {"get_executions", "execution_pages", "sync_time", "close"} <= public
+    assert public <= {n for n in dir(blocking) if not n.startswith("_")}
+    for name in sorted(public):
+        ours, theirs = getattr(blocking, name), getattr(awaited, name)
+        if callable(theirs):
+            assert not inspect.iscoroutinefunction(ours), name
+            assert inspect.signature(ours).parameters == inspect.signature(theirs).parameters

@@ -23,6 +23,9 @@ Orders: ``ws.track_orders(rest=RestClient(...))`` turns order tracking on; ``ws.
 :class:`BlockingOrderTracker` (blocking ``wait``, ``reconcile``, a blocking iterator of
 ``changes``), run on the client's loop thread like everything else.
 
+REST: :class:`RestClient` is ``bybit_wsapi.rest.RestClient`` blocking (same options, results,
+errors; page walks as blocking iterators), on a loop thread of its own.
+
 Exit: a client not closed is closed when the interpreter exits (or when it is garbage
 collected), so the process never hangs on it. Ctrl-C during a call cancels it and raises
 :class:`RequestInterrupted` (a ``KeyboardInterrupt``); ``close()`` fails every pending call
@@ -35,12 +38,14 @@ from bybit_wsapi_generated.sync_subscriptions import SyncStreamMethods, SyncSubs
 from .client import WebsocketAPIClient, WebsocketClient
 from .errors import CallbackOverflowError, RequestInterrupted
 from .orders import BlockingOrderChanges, BlockingOrderTracker
+from .rest import RestClient
 
 __all__ = [
     "BlockingOrderChanges",
     "BlockingOrderTracker",
     "CallbackOverflowError",
     "RequestInterrupted",
+    "RestClient",
     "SyncStreamMethods",
     "SyncSubscription",
     "WSAPISyncMethods",
