@@ -2,13 +2,15 @@
 
 Each query is one call into that loop (:class:`~.loop.LoopThread`, as the sync WS clients run
 theirs); the page walks are blocking iterators, each page one call. Ctrl-C cancels the query in
-flight (a read: nothing to reconcile) and raises ``KeyboardInterrupt``.
+flight (a read: nothing to reconcile) and raises ``KeyboardInterrupt``. ``queries`` is the
+same client for code on another event loop (a sync WS client's order tracker).
 """
 
 from __future__ import annotations
 
+import asyncio
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from functools import partial
 from types import TracebackType
 from typing import Any, Self, TypeVar, Unpack
@@ -101,6 +103,12 @@ class RestClient:
     def recv_window_ms(self) -> int:
         return self._rest.recv_window_ms
 
+    @property
+    def queries(self) -> _Queries:
+        """The three queries, awaitable on any event loop, run on this client's loop thread:
+        ``ws.track_orders(rest=rest.queries)`` (it stays yours to close)."""
+        return _Queries(self)
+
     def _call(self, start: Callable[[], Awaitable[T]], path: str) -> T:
         return self._loop.call(start, partial(_closed, path))
 
@@ -192,6 +200,37 @@ class RestClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class _Queries:
+    """A :class:`RestClient`'s queries as an ``OrderQueries`` (async) for another loop."""
+
+    def __init__(self, client: RestClient) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<queries of {self._client!r}>"
+
+    async def _run(self, query: Coroutine[Any, Any, T], path: str) -> T:
+        loop = self._client._loop
+        with loop._lock:  # submitted before the close is, or not at all (as LoopThread.call)
+            if loop.closed:
+                query.close()
+                raise _closed(path)
+            future = asyncio.run_coroutine_threadsafe(query, loop._loop)
+        return await asyncio.wrap_future(future)  # cancelling it cancels the query
+
+    async def get_open_orders(self, **params: Unpack[OrderQuery]) -> OrderListResult:
+        query = self._client._rest.get_open_orders(**params)
+        return await self._run(query, REST_PATHS["get_open_orders"])
+
+    async def get_order_history(self, **params: Unpack[OrderHistoryQuery]) -> OrderListResult:
+        query = self._client._rest.get_order_history(**params)
+        return await self._run(query, REST_PATHS["get_order_history"])
+
+    async def get_executions(self, **params: Unpack[ExecutionQuery]) -> ExecutionListResult:
+        query = self._client._rest.get_executions(**params)
+        return await self._run(query, REST_PATHS["get_executions"])
 
 
 async def _made(make: Callable[[], aio.RestClient]) -> aio.RestClient:

@@ -1,4 +1,4 @@
-from bybit_wsapi.sync import RestClient
+from bybit_wsapi.sync import RestClient, WebsocketClient
 
 
 async def misuse(rest: RestClient) -> None:
@@ -13,3 +13,7 @@ async def misuse(rest: RestClient) -> None:
     rest.set_time_offset_ms("10")  # type: ignore[arg-type]
     RestClient(key="k", secret="s", key_type="dsa")  # type: ignore[arg-type]
     RestClient(secret="s")  # type: ignore[call-arg]
+
+
+def untracked(ws: WebsocketClient, rest: RestClient) -> None:
+    ws.track_orders(rest=rest)  # type: ignore[arg-type]

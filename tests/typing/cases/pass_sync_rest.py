@@ -1,7 +1,9 @@
 from typing import assert_type
 
+from bybit_wsapi_generated import OrderStatusV5
+
 from bybit_wsapi.rest import ExecutionListResult, OrderListResult, RestPagesLeftError
-from bybit_wsapi.sync import RestClient
+from bybit_wsapi.sync import RestClient, WebsocketClient
 
 
 def reconcile(rest: RestClient) -> None:
@@ -26,3 +28,8 @@ def reconcile(rest: RestClient) -> None:
     except RestPagesLeftError as left:
         assert_type(left.cursor, str)
     rest.close()
+
+
+def track(ws: WebsocketClient, rest: RestClient) -> None:
+    orders = ws.track_orders(rest=rest.queries)
+    assert_type(orders.reconcile("x", deadline=1.0).status, OrderStatusV5 | None)
