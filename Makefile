@@ -29,8 +29,9 @@ bench: $(VENV)/.bench  ## latency, throughput, cost: ours vs raw websockets/http
 interop: $(VENV)/.bench  ## the Node SDK and pybit against the server's streams (installs them)
 	$(PY) -m pytest -q -rs tests/server/test_interop.py
 
-soak: venv  ## >= 100,000 calls over 10 connections with faults on (loopback, bounded; not in CI)
+soak: venv  ## >= 100,000 calls over 10 connections with faults on, then 10 minutes of stream memory (not in CI)
 	$(PY) -m tests.reliability.soak $(SOAK_ARGS)
+	$(PY) -m tests.streams.soak --seconds 600
 
 soak-streams: venv  ## client memory over a fast orderbook stream with a slow consumer (60 s)
 	$(PY) -m tests.streams.soak $(SOAK_ARGS)

@@ -14,6 +14,7 @@ from typing import Final
 from bybit_wsapi_generated.tables import OP_AUTH, OP_PING, OP_PONG, Action
 
 __all__ = [
+    "API_KEY_KEY",
     "ARGS",
     "CONN_ID",
     "DATA",
@@ -35,6 +36,7 @@ __all__ = [
     "RET_CODE",
     "RET_EXT_INFO",
     "RET_MSG",
+    "SIGN_KEY",
     "TIMESTAMP_KEY",
     "TIME_NOW_KEY",
     "TRACE_ID_KEY",
@@ -59,6 +61,9 @@ CONN_ID: Final = "connId"
 TIMESTAMP_KEY: Final = "X-BAPI-TIMESTAMP"
 RECV_WINDOW_KEY: Final = "X-BAPI-RECV-WINDOW"
 REFERER_KEY: Final = "Referer"
+API_KEY_KEY: Final = "X-BAPI-API-KEY"
+"""REST only (with ``SIGN_KEY``, and the two above): the WS API signs once, at ``auth``."""
+SIGN_KEY: Final = "X-BAPI-SIGN"
 
 # -- reply header keys (§5.1): every value a string ---------------------------------------------
 LIMIT_KEY: Final = "X-Bapi-Limit"

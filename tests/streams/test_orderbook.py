@@ -126,6 +126,16 @@ def test_crossed_book_needs_resync() -> None:
     book.apply(snapshot())
     reason = book.apply(msg("delta", 101, b=[("101.0", "1")]))
     assert reason is not None and "crossed" in reason and not book.synced
+    assert book.bids == [] and book.asks == [] and book.best_bid is None  # never read crossed
+    assert book.apply(snapshot()) is None and book.synced and book.bids and book.asks
+
+
+def test_a_half_applied_delta_is_never_shown() -> None:
+    book = OrderBook("BTCUSDT", 50)
+    book.apply(snapshot())
+    reason = book.apply(msg("delta", 101, b=[("98.5", "7"), ["x", "1"]]))
+    assert reason is not None and "malformed" in reason
+    assert book.bids == [] and book.asks == []
 
 
 def test_malformed_levels_need_resync_never_raise() -> None:

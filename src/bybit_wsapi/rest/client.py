@@ -21,6 +21,15 @@ from bybit_wsapi_generated.rest import REST_PATHS
 from ..errors import ConfigurationError, corrected_offset_ms
 from ..retcodes import RetCode
 from ..signing import KeyType, SignHook, make_signer
+from ..wire import (
+    API_KEY_KEY,
+    LIMIT_KEY,
+    LIMIT_RESET_KEY,
+    LIMIT_STATUS_KEY,
+    RECV_WINDOW_KEY,
+    SIGN_KEY,
+    TIMESTAMP_KEY,
+)
 from .errors import RestAPIError, RestHTTPError
 from .pages import DEFAULT_MAX_PAGES, follow_pages
 from .signing import query_string, sign_payload
@@ -164,10 +173,10 @@ class RestClient:
             sign_payload(timestamp, self.key, self.recv_window_ms, query)
         )
         headers = {
-            "X-BAPI-API-KEY": self.key,
-            "X-BAPI-TIMESTAMP": str(timestamp),
-            "X-BAPI-RECV-WINDOW": str(self.recv_window_ms),
-            "X-BAPI-SIGN": signature,
+            API_KEY_KEY: self.key,
+            TIMESTAMP_KEY: str(timestamp),
+            RECV_WINDOW_KEY: str(self.recv_window_ms),
+            SIGN_KEY: signature,
         }
         return await self._request(path, query, headers, timestamp)
 
@@ -230,9 +239,9 @@ class RestClient:
 
 
 _LIMIT_HEADERS: Final = (
-    ("X-Bapi-Limit", "rateLimit"),
-    ("X-Bapi-Limit-Status", "rateLimitRemaining"),
-    ("X-Bapi-Limit-Reset-Timestamp", "rateLimitResetMs"),
+    (LIMIT_KEY, "rateLimit"),
+    (LIMIT_STATUS_KEY, "rateLimitRemaining"),
+    (LIMIT_RESET_KEY, "rateLimitResetMs"),
 )
 
 

@@ -27,6 +27,15 @@ from bybit_wsapi_generated.rest import REST_PATHS as ROUTES
 
 from bybit_wsapi.auth import Verifier
 from bybit_wsapi.retcodes import RetCode
+from bybit_wsapi.wire import (
+    API_KEY_KEY,
+    LIMIT_KEY,
+    LIMIT_RESET_KEY,
+    LIMIT_STATUS_KEY,
+    RECV_WINDOW_KEY,
+    SIGN_KEY,
+    TIMESTAMP_KEY,
+)
 
 from .account import Account
 from .rest_options import RestOptions
@@ -104,15 +113,15 @@ class RestServer:
 
     def _authenticate(self, raw: str, headers: Mapping[str, str]) -> str:
         lower = {name.lower(): value for name, value in headers.items()}
-        key, stamp = lower.get("x-bapi-api-key", ""), lower.get("x-bapi-timestamp", "")
-        sign, recv = lower.get("x-bapi-sign", ""), lower.get("x-bapi-recv-window", "5000")
+        key, stamp = lower.get(API_KEY_KEY.lower(), ""), lower.get(TIMESTAMP_KEY.lower(), "")
+        sign, recv = lower.get(SIGN_KEY.lower(), ""), lower.get(RECV_WINDOW_KEY.lower(), "5000")
         verify = self._verifiers.get(key)
         if not key or verify is None:
             raise RefusedError(RetCode.TOO_MANY_SESSIONS, "API key is invalid.")
         if not (stamp.isdigit() and recv.isdigit() and sign):
             raise RefusedError(
                 RetCode.PARAM_ERROR,
-                "X-BAPI-TIMESTAMP, X-BAPI-RECV-WINDOW (digits) and X-BAPI-SIGN are required",
+                f"{TIMESTAMP_KEY}, {RECV_WINDOW_KEY} (digits) and {SIGN_KEY} are required",
             )
         now, ts, window = self._now(), int(stamp), int(recv)
         if not now - window <= ts < now + 1000:
@@ -141,9 +150,9 @@ class RestServer:
         self._hits[(key, path)] = hits
         reset = hits[0] + 1000 if refused and hits else now
         extra = [
-            ("X-Bapi-Limit", str(limit)),
-            ("X-Bapi-Limit-Status", str(max(limit - len(hits), 0))),
-            ("X-Bapi-Limit-Reset-Timestamp", str(reset)),
+            (LIMIT_KEY, str(limit)),
+            (LIMIT_STATUS_KEY, str(max(limit - len(hits), 0))),
+            (LIMIT_RESET_KEY, str(reset)),
         ]
         if refused:
             raise RefusedError(RetCode.TOO_MANY_VISITS, "Too many visits!", extra)

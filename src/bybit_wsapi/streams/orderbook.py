@@ -8,7 +8,8 @@ unknown price is ignored), an unknown price inserts, a known one updates; ``u ==
 service restarted: the delta is taken as a snapshot. :meth:`OrderBook.apply` returns why the book
 needs a resync (a fresh snapshot) when something does not add up: a delta before any snapshot, an
 update id that goes backwards (or, with ``strict_sequence``, skips), a crossed book, a malformed
-level. Until the next snapshot the book stays out of sync and deltas are not applied.
+level. Until the next snapshot the book stays out of sync, holds no level (so it never reads
+crossed or half-applied) and deltas are not applied.
 """
 
 from __future__ import annotations
@@ -220,5 +221,8 @@ class OrderBook:
         return None
 
     def _lost(self, reason: str) -> str:
+        # No level is shown until the next snapshot: what is left may be crossed or half-applied.
+        self._bids.clear()
+        self._asks.clear()
         self.synced = False
         return f"{self.symbol} book needs a resync: {reason}"
