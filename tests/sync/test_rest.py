@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from bybit_wsapi.errors import ConfigurationError
@@ -152,3 +155,43 @@ def test_bad_options_raise_and_leave_no_thread() -> None:
     with pytest.raises(ConfigurationError, match="recv_window_ms"):
         RestClient(key="k", secret="s", recv_window_ms=0)
     assert {t.name for t in threading.enumerate()} <= before
+
+
+class _Stalled(httpx.AsyncBaseTransport):
+    """Answers nothing until released; says when a request arrived and when it was cancelled."""
+
+    def __init__(self) -> None:
+        self.arrived, self.cancelled = threading.Event(), threading.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.arrived.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled.set()
+            raise
+        raise AssertionError("unreachable")
+
+
+def test_ctrl_c_cancels_the_query_and_the_client_carries_on() -> None:
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT is handled by something else here")
+    stalled = _Stalled()
+
+    def press_ctrl_c() -> None:
+        assert stalled.arrived.wait(10)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+    with RestClient(key=DEMO_API_KEY, secret=DEMO_API_SECRET, transport=stalled) as client:
+        presser = threading.Thread(target=press_ctrl_c)
+        presser.start()
+        with pytest.raises(KeyboardInterrupt):
+            list(client.execution_pages(**BTC))
+        presser.join()
+        assert stalled.cancelled.wait(10)  # the request in flight was cancelled on the loop
+        stalled.arrived.clear()
+        presser = threading.Thread(target=press_ctrl_c)
+        presser.start()
+        with pytest.raises(KeyboardInterrupt):
+            client.get_server_time()  # usable after the first Ctrl-C
+        presser.join()

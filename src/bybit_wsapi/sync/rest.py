@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator
 from functools import partial
 from types import TracebackType
 from typing import Any, Self, TypeVar, Unpack
@@ -129,7 +129,7 @@ class RestClient:
 
     def open_order_pages(
         self, *, max_pages: int = DEFAULT_MAX_PAGES, **params: Unpack[OrderQuery]
-    ) -> Iterator[OrderListResult]:
+    ) -> Generator[OrderListResult, None, None]:
         """Every page of ``get_open_orders(**params)``, following ``nextPageCursor``.
 
         Raises ``RestPagesLeftError`` when pages remain after ``max_pages``.
@@ -138,17 +138,17 @@ class RestClient:
 
     def order_history_pages(
         self, *, max_pages: int = DEFAULT_MAX_PAGES, **params: Unpack[OrderHistoryQuery]
-    ) -> Iterator[OrderListResult]:
+    ) -> Generator[OrderListResult, None, None]:
         """Every page of ``get_order_history(**params)`` (as ``open_order_pages``)."""
         return self._pages(self._rest.order_history_pages(max_pages=max_pages, **params))
 
     def execution_pages(
         self, *, max_pages: int = DEFAULT_MAX_PAGES, **params: Unpack[ExecutionQuery]
-    ) -> Iterator[ExecutionListResult]:
+    ) -> Generator[ExecutionListResult, None, None]:
         """Every page of ``get_executions(**params)`` (as ``open_order_pages``)."""
         return self._pages(self._rest.execution_pages(max_pages=max_pages, **params))
 
-    def _pages(self, walk: AsyncIterator[T]) -> Iterator[T]:
+    def _pages(self, walk: AsyncIterator[T]) -> Generator[T, None, None]:
         """``walk``, each page one call into the loop; a walk left early is closed there."""
         try:
             while True:

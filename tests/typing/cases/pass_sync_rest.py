@@ -27,6 +27,9 @@ def reconcile(rest: RestClient) -> None:
             assert_type(fills, ExecutionListResult)
     except RestPagesLeftError as left:
         assert_type(left.cursor, str)
+    walk = rest.order_history_pages(category="linear")
+    assert_type(next(walk)["list"][0]["orderLinkId"], str)
+    walk.close()  # ended early
     rest.close()
 
 
