@@ -75,7 +75,7 @@ async def test_10002_names_the_call_that_fixes_the_clock(server: LocalServer, sk
     async with RestClient(key=DEMO_API_KEY, secret=DEMO_API_SECRET, base_url=http(server)) as rest:
         with pytest.raises(RestAPIError, match="retCode=10002") as late:
             await rest.get_open_orders(category="spot")
-        assert "await client.sync_time()" in str(late.value)
+        assert "client.sync_time() (awaited, on the async client)" in str(late.value)
         rest.set_time_offset_ms(_suggested_offset(late.value))  # do what it says: it works
         await rest.get_open_orders(category="spot")
         rest.set_time_offset_ms(skew_ms + 2_000)  # overcorrected: the suggestion accounts for it

@@ -210,8 +210,8 @@ class RestClient:
     def _clock_advice(self, server_ms: object, signed_ms: int) -> str:
         """What to call on this client after a 10002."""
         advice = (
-            "On this RestClient: await client.sync_time() measures the offset from "
-            f"GET {TIME_PATH} and uses it"
+            "On this RestClient: client.sync_time() (awaited, on the async client) measures the "
+            f"offset from GET {TIME_PATH} and uses it"
         )
         if isinstance(server_ms, int):
             ahead = server_ms - signed_ms

@@ -121,6 +121,18 @@ class LoopThread:
                     self._loop.call_soon_threadsafe(waiter.cancel_task)
             raise
 
+    def submit(
+        self, coroutine: Coroutine[Any, Any, T], closed: Callable[[], BaseException]
+    ) -> concurrent.futures.Future[T]:
+        """Schedule ``coroutine`` on the loop from any thread without waiting; cancelling the
+        future cancels it. Raises ``closed()`` (and closes ``coroutine``) once :meth:`shutdown`
+        has begun: like :meth:`call`, it is submitted before the close is, or not at all."""
+        with self._lock:
+            if self._closed:
+                coroutine.close()
+                raise closed()
+            return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+
     def _call_here(
         self,
         here: Here,

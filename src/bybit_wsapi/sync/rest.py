@@ -212,12 +212,7 @@ class _Queries:
         return f"<queries of {self._client!r}>"
 
     async def _run(self, query: Coroutine[Any, Any, T], path: str) -> T:
-        loop = self._client._loop
-        with loop._lock:  # submitted before the close is, or not at all (as LoopThread.call)
-            if loop.closed:
-                query.close()
-                raise _closed(path)
-            future = asyncio.run_coroutine_threadsafe(query, loop._loop)
+        future = self._client._loop.submit(query, partial(_closed, path))
         return await asyncio.wrap_future(future)  # cancelling it cancels the query
 
     async def get_open_orders(self, **params: Unpack[OrderQuery]) -> OrderListResult:
