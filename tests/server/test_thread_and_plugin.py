@@ -45,9 +45,8 @@ def test_thread_runner() -> None:
             with pytest.raises(ConnectionClosed):
                 ws.recv(timeout=TIMEOUT)
         assert handle.connection_count == 0
-        thread = handle._thread
-    assert thread is not None
-    assert not thread.is_alive()
+        assert handle.running
+    assert not handle.running
     handle.stop()  # idempotent
 
 

@@ -74,16 +74,15 @@ async def test_every_dialects_ack_and_pong(make: Callable[..., WebsocketClient])
     for category, topic in TOPICS.items():
         await ws.subscribe_v5(topic, category)
     await ws.subscribe_v5(["order", "wallet"])
-    conns = ws._streams.connections
-    assert set(conns) == {
+    assert set(ws.stream_status()) == {
         "v5SpotPublic",
         "v5LinearPublic",
         "v5InversePublic",
         "v5OptionPublic",
         "v5Private",
     }
-    await until(lambda: all(c.pongs >= 2 for c in conns.values()))
-    assert reconnects == [] and all(c.unrecognised == 0 for c in conns.values())
+    await until(lambda: all(s.pongs >= 2 for s in ws.stream_status().values()))
+    assert reconnects == [] and all(s.unrecognised == 0 for s in ws.stream_status().values())
 
 
 async def test_refused_topic_then_the_socket_still_serves(
@@ -95,7 +94,7 @@ async def test_refused_topic_then_the_socket_still_serves(
     assert list(caught.value.failures) == ["publicTrade.NOTASYMBOL"]
     assert "handler not found" in caught.value.failures["publicTrade.NOTASYMBOL"]
     await ws.subscribe_v5("kline.1.BTCUSDT", "linear")
-    assert ws._streams.connections["v5LinearPublic"].table.confirmed == {
+    assert ws.stream_status()["v5LinearPublic"].confirmed == {
         "publicTrade.BTCUSDT",
         "kline.1.BTCUSDT",
     }
@@ -114,8 +113,8 @@ async def test_spot_args_over_10_and_unsubscribe_by_exact_topic(
     assert len(topics) == 12
     await ws.subscribe_v5(topics, "spot")  # one frame of 12 would get "args size >10"
     await ws.unsubscribe_v5("kline.1.BTCUSDT", "spot")
-    table = ws._streams.connections["v5SpotPublic"].table
-    assert "kline.1.BTCUSDT" not in table.confirmed and len(table.confirmed) == 11
+    confirmed = ws.stream_status()["v5SpotPublic"].confirmed
+    assert "kline.1.BTCUSDT" not in confirmed and len(confirmed) == 11
 
 
 async def test_live_book_through_every_market_fault(
@@ -155,9 +154,7 @@ async def test_private_resubscribed_after_a_drop(
         await server.drop_stream_connections()
         async with asyncio.timeout(5):
             await back.wait()
-        await until(
-            lambda: ws._streams.connections["v5Private"].table.confirmed == {"order", "dcp.future"}
-        )
+        await until(lambda: ws.stream_status()["v5Private"].confirmed == {"order", "dcp.future"})
         await ws.send_ws_api_request(
             WS_KEY_MAP.v5_private_trade,
             "order.create",
@@ -240,7 +237,7 @@ async def test_a_slow_book_consumer_gets_the_latest_state(
     ):
         assert server.burst("linear", "orderbook.50.BTCUSDT", 200) > 5
         await barrier(ws, "linear")
-        queued = [await anext(aiter(raw)) for _ in range(len(raw._buffer))]  # type: ignore[attr-defined]
+        queued = [await anext(aiter(raw)) for _ in range(raw.buffered)]  # type: ignore[attr-defined]
         assert raw.conflated >= 1 and raw.dropped == 0  # type: ignore[attr-defined]
         assert len(queued) <= 5
         assert queued[0]["type"] == "snapshot"  # the conflated state, then what came after

@@ -153,12 +153,12 @@ async def test_a_reconnect_resyncs_only_after_the_private_topics_are_acked(
     tracker = await ws.track_orders(rest=rest)
     await send(ws, "order.create", create("r"))
     await tracker.wait("r", "New", timeout=5)
-    table = ws._streams.connection(WS_KEY_MAP.v5_private).table
     scope = private_scope(DEMO_API_KEY)
     seen: list[tuple[set[str], list[int]]] = []
 
     def check() -> None:  # what the new connection had when the resync read REST
-        seen.append((set(table.confirmed), [server.hub.count(scope, t) for t in table.wanted]))
+        status = ws.stream_status()[WS_KEY_MAP.v5_private]
+        seen.append((set(status.confirmed), [server.hub.count(scope, t) for t in status.wanted]))
 
     rest.before_read.append(check)
     rest.read.clear()

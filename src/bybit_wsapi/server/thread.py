@@ -75,6 +75,11 @@ class ServerThread:
         return self._call(lambda: list(self.server.received))
 
     @property
+    def running(self) -> bool:
+        """Whether the server thread is alive (started and not yet stopped)."""
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
     def connection_count(self) -> int:
         """Open trade connections."""
         return self._call(lambda: self.server.connection_count)

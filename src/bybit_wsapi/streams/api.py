@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bybit_wsapi_generated import StreamMethods, StreamWsKey, Subscription
@@ -18,10 +19,24 @@ from .manager import StreamManager
 from .routing import route
 from .subscription import LiveOrderBook, TopicSubscription
 
-__all__ = ["StreamsAPI"]
+__all__ = ["StreamStatus", "StreamsAPI"]
 
 _USER = object()
 """The holder of topics subscribed with ``subscribe_v5`` (as opposed to iterators and books)."""
+
+
+@dataclass(frozen=True)
+class StreamStatus:
+    """A snapshot of one stream socket of a client (``ws.stream_status()``)."""
+
+    wanted: frozenset[str]
+    """Topics the client holds on it (by ``subscribe_v5``, iterators or books)."""
+    confirmed: frozenset[str]
+    """Topics Bybit acknowledged on its current connection."""
+    pongs: int
+    """Pongs received, over every connection of the socket."""
+    unrecognised: int
+    """Frames received that no dialect rule understood (each logged)."""
 
 
 class StreamsAPI(StreamMethods):
@@ -89,6 +104,18 @@ class StreamsAPI(StreamMethods):
                 raise result
         if failures:
             raise SubscriptionError(op, failures)
+
+    def stream_status(self) -> dict[StreamWsKey, StreamStatus]:
+        """Each stream socket this client has made (by wsKey), with its topics and counters."""
+        return {
+            ws_key: StreamStatus(
+                frozenset(conn.table.wanted),
+                frozenset(conn.table.confirmed),
+                conn.pongs,
+                conn.unrecognised,
+            )
+            for ws_key, conn in self._streams.connections.items()
+        }
 
     def _subscription(
         self, ws_key: StreamWsKey, topic: str, family: TopicFamily

@@ -147,6 +147,11 @@ class TopicSubscription(_Holder, Generic[T]):
         return f"<TopicSubscription {self._topic} on {self._ws_key} buffered={len(self._buffer)}>"
 
     @property
+    def buffered(self) -> int:
+        """Messages received and waiting for the consumer (at most ``stream_buffer_size``)."""
+        return len(self._buffer)
+
+    @property
     def dropped(self) -> int:
         """Messages dropped because the consumer fell behind (each one reported)."""
         return self._buffer.dropped
