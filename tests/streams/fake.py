@@ -107,7 +107,8 @@ class FakeBybit:
         for ws in list(self.connections.get(path, ())):
             ws.transport.abort()  # no close handshake: as a network drop
 
-    async def _handle(self, ws: ServerConnection) -> None:
+    async def handle(self, ws: ServerConnection) -> None:
+        """Serve one connection (the `serve` handler): track it, answer its frames."""
         path = ws.request.path if ws.request is not None else "/"
         self.connections.setdefault(path, []).append(ws)
         self.opened[path] = self.opened.get(path, 0) + 1
@@ -149,7 +150,7 @@ class FakeBybit:
 @asynccontextmanager
 async def fake_bybit() -> AsyncIterator[FakeBybit]:
     fake = FakeBybit()
-    async with serve(fake._handle, "127.0.0.1", 0) as server:
+    async with serve(fake.handle, "127.0.0.1", 0) as server:
         port = next(iter(server.sockets)).getsockname()[1]
         fake.url = f"ws://127.0.0.1:{port}"
         yield fake

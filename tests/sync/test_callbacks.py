@@ -47,7 +47,7 @@ def test_callbacks_run_in_order_on_the_callback_thread(make_client: MakeClient) 
     events = [event for event, _, _ in recorder.seen]
     assert events == ["open", "authenticated", "response", "exception", "response"]
     threads = {thread for _, thread, _ in recorder.seen}
-    assert threads == {ws._loop.name.replace("loop", "callbacks")}
+    assert threads == {ws.callback_thread_name}
     assert recorder.seen[2][2]["data"]["orderLinkId"] == "c-1"
     assert isinstance(recorder.seen[3][2], WSAPIError)
 
@@ -82,7 +82,11 @@ def test_a_stuck_backlog_holds_new_calls_unsent(
 ) -> None:
     client = make_client()
     ws = client.get_ws_client()
-    ws._callbacks.max_backlog = 1
+    before = ws.max_callback_backlog
+    with pytest.raises(ValueError, match="at least 1"):
+        ws.max_callback_backlog = 0
+    assert ws.max_callback_backlog == before > 1
+    ws.max_callback_backlog = 1
     entered, release = threading.Event(), threading.Event()
 
     def stuck(_reply: Any) -> None:

@@ -44,7 +44,7 @@ def _drained(ws: WebsocketClient) -> None:
 def test_a_stuck_update_callback_drops_pushes_counted_and_reported(
     ws: WebsocketClient, bybit_ws_market: ServerThread
 ) -> None:
-    ws._callbacks.max_backlog = BACKLOG
+    ws.max_callback_backlog = BACKLOG
     forwarded: list[Any] = []  # every push the async client emitted, in order (on its loop)
     ws._ws.on("update", forwarded.append)
     entered, release, reported = threading.Event(), threading.Event(), threading.Event()
@@ -67,8 +67,8 @@ def test_a_stuck_update_callback_drops_pushes_counted_and_reported(
     assert entered.wait(GUARD)
     assert bybit_ws_market.burst("linear", BOOK, 60) > 2 * BACKLOG
     _barrier(ws)
-    dropped = ws._callbacks.dropped
-    assert ws._callbacks.backlog == BACKLOG + 1, "the bound, plus where the gap is"
+    dropped = ws.callbacks_dropped
+    assert ws.callback_backlog == BACKLOG + 1, "the bound, plus where the gap is"
     assert dropped == len(forwarded) - 1 - BACKLOG > 0
     assert not errors
 
@@ -86,7 +86,7 @@ def test_a_stuck_update_callback_drops_pushes_counted_and_reported(
     _drained(ws)
     assert len(forwarded) > before
     assert seen == forwarded[: 1 + BACKLOG] + forwarded[1 + BACKLOG + dropped :]
-    assert len(errors) == 1 and ws._callbacks.dropped == dropped
+    assert len(errors) == 1 and ws.callbacks_dropped == dropped
 
 
 def test_replies_are_never_dropped_and_each_gap_is_reported_once(

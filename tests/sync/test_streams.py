@@ -53,9 +53,10 @@ def test_updates_reach_the_callback_thread(ws: WebsocketClient) -> None:
 
     ws.on("update", on_update)
     ws.subscribe_v5(["order"])
+    assert ws.stream_status()["v5Private"].confirmed == {"order"}
     ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", create("up-1"))
     assert done.wait(GUARD)
-    assert seen[0] == (ws._loop.name.replace("loop", "callbacks"), "order", "v5Private")
+    assert seen[0] == (ws.callback_thread_name, "order", "v5Private")
     ws.unsubscribe_v5("order")
 
 

@@ -128,6 +128,32 @@ class WebsocketClient(WSAPISyncSender, SyncStreamsAPI, SyncOrdersAPI):
         """Requests sent and waiting for their reply."""
         return self._ws.in_flight
 
+    @property
+    def callback_thread_name(self) -> str:
+        """The name of the thread that runs this client's ``on`` handlers, one at a time."""
+        return self._callbacks.name
+
+    @property
+    def callback_backlog(self) -> int:
+        """Events waiting for their handlers now."""
+        return self._callbacks.backlog
+
+    @property
+    def callbacks_dropped(self) -> int:
+        """Stream pushes dropped so far because handlers fell behind (each gap on ``exception``)."""
+        return self._callbacks.dropped
+
+    @property
+    def max_callback_backlog(self) -> int:
+        """Waiting events past which new calls wait and stream pushes are dropped (settable)."""
+        return self._callbacks.max_backlog
+
+    @max_callback_backlog.setter
+    def max_callback_backlog(self, value: int) -> None:
+        if value < 1:
+            raise ValueError(f"max_callback_backlog must be at least 1, got {value!r}")
+        self._callbacks.max_backlog = value
+
     @overload
     def on(self, event: Literal["open"], handler: SyncHandler[OpenEvent]) -> None: ...
     @overload

@@ -21,6 +21,7 @@ from bybit_wsapi_generated.sync_subscriptions import SyncStreamMethods
 
 from .. import client as aio
 from ..errors import WSConnectionError
+from ..streams.api import StreamStatus
 from ..streams.orderbook import Level
 from ..streams.subscription import LiveOrderBook
 from .loop import LoopThread
@@ -208,6 +209,10 @@ class SyncStreamsAPI(SyncStreamMethods):
             SubscriptionError: Bybit refused to unsubscribe some topics.
         """
         self._loop.call(lambda: self._ws.unsubscribe_v5(topics, category, is_private), _closed)
+
+    def stream_status(self) -> dict[StreamWsKey, StreamStatus]:
+        """Each stream socket this client has made (by wsKey), with its topics and counters."""
+        return self._loop.call(_made(self._ws.stream_status), _closed)
 
     def _subscription(
         self, ws_key: StreamWsKey, topic: str, family: TopicFamily

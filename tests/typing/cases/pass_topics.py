@@ -111,7 +111,7 @@ def stream_keys() -> None:
 
 
 class _Queue(Generic[T]):
-    """The smallest runtime shape: what ``StreamMethods._subscription`` may return."""
+    """The smallest runtime shape a generated ``stream_*`` method may return."""
 
     def __init__(self, ws_key: StreamWsKey, topic: str) -> None:
         self._ws_key, self._topic = ws_key, topic
