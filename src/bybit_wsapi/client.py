@@ -255,7 +255,7 @@ class WebsocketClient(WSAPISender, StreamsAPI):
         await self._streams.close()
         await self._connection.close()
         if self._orders is not None:
-            self._orders.close()  # its change iterators end after what they hold
+            await self._orders.aclose()  # iterators end after what they hold; no reconcile left
             if self._close_rest and isinstance(self._orders.rest, RestClient):
                 await self._orders.rest.close()
 

@@ -186,7 +186,7 @@ async def test_drop_before_apply_is_proven_absent_then_resent_once(
 async def test_a_110072_on_a_resend_adopts_the_first_order(
     server: LocalServer, ws: WebsocketClient, rest: RestClient
 ) -> None:
-    tracker = await ws.track_orders(rest=rest, subscribe=False)
+    tracker = await ws.track_orders(rest=rest, subscribe=False, auto_reconcile=False)
     await lost_create(server, ws, "drop_after_apply", "twice")
     with pytest.raises(WSAPIError, match="110072"):  # a blind resend: the first one landed
         await ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", create("twice"))

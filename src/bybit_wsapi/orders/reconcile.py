@@ -70,10 +70,12 @@ async def reconcile(
     symbol: str | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     clock: Callable[[], float] | None = None,
+    end: Callable[[], float] | None = None,
 ) -> OrderView:
     """Find the order over REST within ``deadline`` seconds; its adopted state.
 
-    Returns early when the private stream reports the order meanwhile.
+    Returns early when the private stream reports the order meanwhile. ``end``, if given,
+    says when the deadline falls instead (a joined automatic run moves it).
 
     Raises:
         OrderAbsentError: not found by any lookup up to the deadline (the last one answered):
@@ -93,7 +95,7 @@ async def reconcile(
         )
     query: dict[str, Any] = {"category": category, "symbol": symbol, "orderLinkId": order_link_id}
     start = now()
-    end, queries = start + deadline, 0
+    end_at, queries = end or (lambda: start + deadline), 0
     while True:
         seen = tracker.get(order_link_id)
         if seen is not None and (seen.status is not None or seen.fills):
@@ -102,19 +104,19 @@ async def reconcile(
         try:
             found = await _lookup(rest, query)
         except (RestAPIError, RestHTTPError) as error:
-            if now() >= end:
+            if now() >= end_at():
                 raise
             logger.warning("reconcile %r: lookup failed (%s); retrying", order_link_id, error)
             found = None
         else:
-            if found is None and now() >= end:
+            if found is None and now() >= end_at():
                 tracker.mark_absent(order_link_id)
                 raise OrderAbsentError(order_link_id, queries, now() - start)
         if found is not None:
             view = tracker.adopt(found)
             await _adopt_fills(tracker, rest, query)
             return tracker.get(order_link_id) or view
-        await sleep(max(0.0, min(interval, end - now())))
+        await sleep(max(0.0, min(interval, end_at() - now())))
 
 
 async def _lookup(rest: OrderQueries, query: dict[str, Any]) -> Mapping[str, Any] | None:

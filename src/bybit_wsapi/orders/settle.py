@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigurationError
 from ..rest.errors import RestAPIError, RestHTTPError
 from .errors import OrderChangeNotAppliedError, OrderNotFoundError
-from .reconcile import DEFAULT_INTERVAL, OrderQueries, _adopt_fills, _lookup
+from .reconcile import DEFAULT_INTERVAL, OrderQueries, _adopt_fills, _lookup, reconcile
 from .state import OrderView
 
 if TYPE_CHECKING:
     from .tracker import OrderTracker
 
-__all__ = ["settle_change"]
+__all__ = ["settle_change", "settle_order"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ async def settle_change(
     interval: float = DEFAULT_INTERVAL,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     clock: Callable[[], float] | None = None,
+    end: Callable[[], float] | None = None,
 ) -> OrderView:
     """Settle the order's unsettled amend or cancel within ``deadline`` seconds.
 
@@ -51,7 +52,7 @@ async def settle_change(
     """
     now = clock or asyncio.get_running_loop().time
     start = now()
-    end, queries = start + deadline, 0
+    end_at, queries = end or (lambda: start + deadline), 0
     while True:
         view = tracker.get(order_link_id, order_id=order_id)
         if view is None:
@@ -66,7 +67,7 @@ async def settle_change(
         try:
             order = await _lookup(rest, query)
         except (RestAPIError, RestHTTPError) as error:
-            if now() >= end:
+            if now() >= end_at():
                 raise
             logger.warning("settling %s of %s: lookup failed (%s)", pending.op, query, error)
             order = None
@@ -77,13 +78,13 @@ async def settle_change(
             adopted = tracker.get(order_link_id, order_id=order_id)
             if adopted is None or adopted.unsettled is None or adopted.phase == "closed":
                 continue  # settled either way: say so at once
-        if now() >= end:
+        if now() >= end_at():
             if order is None:
                 raise OrderNotFoundError(
                     pending.op, order_link_id or order_id, queries, now() - start
                 )
             break  # shown without the change up to the deadline
-        await sleep(max(0.0, min(interval, end - now())))
+        await sleep(max(0.0, min(interval, end_at() - now())))
     view = tracker.get(order_link_id, order_id=order_id) or view
     tracker.settle_unsettled(view.order_link_id, view.order_id, pending)
     raise OrderChangeNotAppliedError(pending.op, view, queries, now() - start)
@@ -103,3 +104,54 @@ def _query(view: OrderView, params: Mapping[str, Any]) -> dict[str, Any]:
     else:
         query["orderLinkId"] = view.order_link_id
     return query
+
+
+async def settle_order(
+    tracker: OrderTracker,
+    order_link_id: str,
+    order_id: str,
+    *,
+    deadline: float,
+    interval: float,
+    category: str | None = None,
+    symbol: str | None = None,
+    end: Callable[[], float] | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] | None = None,
+) -> OrderView:
+    """What ``OrderTracker.reconcile`` does: settle an unknown create (``reconcile``), then an
+    unsettled amend or cancel (``settle_change``); ``end``/``sleep``/``clock`` for a run."""
+    view = tracker.get(order_link_id, order_id=order_id)
+    if not order_link_id and view is not None:
+        order_link_id = view.order_link_id
+    if view is None or view.phase == "unknown" or view.unsettled is None:
+        if not order_link_id:
+            raise ConfigurationError(
+                f"reconcile(order_id={order_id!r}): the tracker does not know this order "
+                "by its orderLinkId; pass the orderLinkId the create carried"
+            )
+        view = await reconcile(
+            tracker,
+            tracker.rest_queries(),
+            order_link_id,
+            deadline=deadline,
+            interval=interval,
+            category=category,
+            symbol=symbol,
+            end=end,
+            sleep=sleep,
+            clock=clock,
+        )
+    if view.unsettled is None:
+        return view
+    return await settle_change(
+        tracker,
+        tracker.rest_queries(),
+        view.order_link_id,
+        view.order_id,
+        deadline=deadline,
+        interval=interval,
+        end=end,
+        sleep=sleep,
+        clock=clock,
+    )

@@ -10,20 +10,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 from bybit_wsapi_generated import OrderStatusV5
 
 from ..errors import ConfigurationError, RequestError, WSAPIError
 from ..retcodes import RetCode
+from .auto import AUTO_DEADLINE, AutoReconciler
 from .book import OrderBook
 from .changes import OrderChanges
 from .errors import OrderWaitTimeoutError
-from .reconcile import DEFAULT_INTERVAL, OrderQueries, reconcile, resend_if_proven_absent
+from .reconcile import DEFAULT_INTERVAL, OrderQueries, resend_if_proven_absent
 from .replies import error_items, reply_items
 from .resync import resync
-from .settle import settle_change
+from .settle import settle_order
 from .state import ALL_STATUSES, OrderRecord, OrderView, Unsettled
 from .waiting import timeout_text, verdict
 
@@ -55,6 +57,11 @@ class OrderTracker:
         change_buffer: int = 1000,
         clock: Callable[[], float] = time.monotonic,
         rest: OrderQueries | None = None,
+        auto_reconcile: bool | None = None,
+        auto_deadline: float = AUTO_DEADLINE,
+        auto_interval: float = DEFAULT_INTERVAL,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        auto_clock: Callable[[], float] | None = None,
     ) -> None:
         if max_closed < 0 or closed_ttl < 0 or change_buffer < 1:
             raise ConfigurationError(
@@ -69,6 +76,18 @@ class OrderTracker:
         self._waiters: dict[str, set[asyncio.Future[None]]] = {}
         self._consumers: set[OrderChanges] = set()
         self._closed = False
+        self.report: Callable[[BaseException], None] | None = None
+        """Where a failed automatic reconcile goes (``track_orders``: the ``exception`` event)."""
+        self._auto: AutoReconciler | None = None
+        if rest is not None if auto_reconcile is None else auto_reconcile:
+            self._auto = AutoReconciler(
+                partial(settle_order, self),
+                deadline=auto_deadline,
+                interval=auto_interval,
+                clock=auto_clock or time.monotonic,
+                sleep=sleep,
+                report=self._report,
+            )
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -195,6 +214,10 @@ class OrderTracker:
             record.settle_shown()  # its push may have come first (another socket)
         self._book.index(record)
         self._changed(record)
+        unknown = record.unknown or record.unsettled is not None
+        if unknown and self._auto is not None and self.rest is not None:
+            link, oid = record.order_link_id, record.order_id
+            self._auto.start(_key(link, "" if link else oid), link, oid)
 
     def _known(self, params: Mapping[str, Any]) -> OrderRecord | None:
         link, oid = params.get("orderLinkId"), params.get("orderId")
@@ -236,39 +259,29 @@ class OrderTracker:
         (see :func:`bybit_wsapi.orders.settle.settle_change`). Nothing is ever sent.
         """
         view = self.get(order_link_id, order_id=order_id)
-        if not order_link_id and view is not None:
-            order_link_id = view.order_link_id
-        if view is None or view.phase == "unknown" or view.unsettled is None:
-            if not order_link_id:
-                raise ConfigurationError(
-                    f"reconcile(order_id={order_id!r}): the tracker does not know this order "
-                    "by its orderLinkId; pass the orderLinkId the create carried"
-                )
-            view = await reconcile(
-                self,
-                self._rest(),
-                order_link_id,
-                deadline=deadline,
-                interval=interval,
-                category=category,
-                symbol=symbol,
-            )
-        if view.unsettled is None:
-            return view
-        return await settle_change(
+        link = order_link_id or (view.order_link_id if view is not None else "")
+        running = (
+            None
+            if self._auto is None
+            else self._auto.join(_key(link, "" if link else order_id), deadline)
+        )
+        if running is not None:
+            return await asyncio.shield(running)  # the automatic run, its deadline now ours
+        return await settle_order(
             self,
-            self._rest(),
-            view.order_link_id,
-            view.order_id,
+            order_link_id,
+            order_id,
             deadline=deadline,
             interval=interval,
+            category=category,
+            symbol=symbol,
         )
 
     async def resync(self) -> list[OrderView]:
         """Re-read every open tracked order over ``rest`` after pushes may have been lost (a private
         stream reconnect, a ``StreamOverflowError``): one open-order listing per category (per
         symbol for linear), lookups only for those no longer open; see ``orders.resync``."""
-        return await resync(self, self._rest())
+        return await resync(self, self.rest_queries())
 
     async def resend_if_proven_absent(
         self, params: Mapping[str, Any], *, deadline: float, interval: float = DEFAULT_INTERVAL
@@ -281,10 +294,15 @@ class OrderTracker:
                 "await ws.track_orders(rest=...)"
             )
         return await resend_if_proven_absent(
-            self.sender, self, self._rest(), params, deadline=deadline, interval=interval
+            self.sender, self, self.rest_queries(), params, deadline=deadline, interval=interval
         )
 
-    def _rest(self) -> OrderQueries:
+    def _report(self, error: BaseException) -> None:
+        if self.report is not None:
+            self.report(error)
+
+    def rest_queries(self) -> OrderQueries:
+        """``rest``, or a ``ConfigurationError`` that says how to give it."""
         if self.rest is None:
             raise ConfigurationError(
                 "reconcile needs REST queries: OrderTracker(rest=RestClient(...)) or "
@@ -353,6 +371,16 @@ class OrderTracker:
         self._closed = True
         for consumer in tuple(self._consumers):
             consumer.close()
+
+    async def aclose(self) -> None:
+        """``close``, and cancel the automatic reconciles, awaiting them: no task is left."""
+        self.close()
+        if self._auto is not None:
+            await self._auto.aclose()
+
+    def reconciling(self) -> int:
+        """Automatic reconciles in flight or queued."""
+        return 0 if self._auto is None else len(self._auto)
 
     # --- bookkeeping -----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from bybit_wsapi_generated import WS_KEY_MAP
@@ -52,6 +53,12 @@ class TrackingOptions(TypedDict, total=False):
     """Seconds a closed order is kept (default 3600)."""
     change_buffer: int
     """Changes an iterator of ``changes()`` holds before it reports a gap (default 1000)."""
+    auto_reconcile: bool
+    """With ``rest``, reconcile each order op whose outcome became unknown in the background
+    (default True with ``rest``): found and adopted, or proven absent, in the order's view; a
+    ``reconcile`` of it meanwhile joins that run. Reads only: nothing is ever resent."""
+    auto_deadline: float
+    """Seconds an automatic reconcile looks for an order before proving it absent (30)."""
 
 
 def attach_tracker(
@@ -62,6 +69,7 @@ def attach_tracker(
         **{key: value for key, value in options.items() if key not in _CLIENT_OPTIONS}  # type: ignore[arg-type]
     )
     tracker.sender = ws
+    tracker.report = partial(ws._events.emit, "exception")
 
     subscribed = options.get("subscribe", True)
 
