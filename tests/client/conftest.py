@@ -94,3 +94,30 @@ class EventLog:
 @pytest.fixture
 def events() -> EventLog:
     return EventLog()
+
+
+def state_reprs(root: object, depth: int = 3) -> list[str]:
+    """``repr(vars(o))`` of ``root`` and of every library object its state reaches, ``depth``
+    levels down (through dicts, lists, tuples and sets too): where a secret must not appear."""
+    seen: set[int] = set()
+    texts: list[str] = []
+
+    def walk(value: object, level: int) -> None:
+        if id(value) in seen or level > depth:
+            return
+        seen.add(id(value))
+        if isinstance(value, dict):
+            children: list[object] = list(value.values())
+        elif isinstance(value, list | tuple | set | frozenset):
+            children = list(value)
+        elif type(value).__module__.startswith("bybit_wsapi") and hasattr(value, "__dict__"):
+            state = vars(value)
+            texts.append(repr(state))
+            children = list(state.values())
+        else:
+            return
+        for child in children:
+            walk(child, level + 1)
+
+    walk(root, 0)
+    return texts

@@ -19,7 +19,7 @@ from bybit_wsapi.events import EVENT_NAMES
 from bybit_wsapi.server import Faults, LocalServer, ServerConfig
 from bybit_wsapi.signing import HmacSigner
 
-from .conftest import FAST, EventLog, order
+from .conftest import FAST, EventLog, order, state_reprs
 
 SECRET = "s3cr3t-Do-Not-Leak-7f1c2b9e"
 
@@ -50,7 +50,7 @@ async def test_no_secret_or_signature_anywhere(
         for name in EVENT_NAMES:
             ws.on(name, events.handler(name))
             ws.on(name, lambda payload: texts.append(repr(payload)))
-        texts += [repr(client), str(client), repr(ws), repr(vars(ws)), repr(vars(ws._connection))]
+        texts += [repr(client), str(client), repr(ws), *state_reprs(client)]
 
         await client.connect()
         await client.submit_new_order(order())

@@ -37,7 +37,7 @@ from bybit_wsapi.server.thread import ServerThread
 from bybit_wsapi.signing_rsa import RsaSigner
 
 from ..rsa_keys import PASSPHRASE, key_pair, other_key_pair
-from .conftest import FAST, EventLog, order
+from .conftest import FAST, EventLog, order, state_reprs
 
 RSA_KEY = "rsa-e2e-key"
 PAYLOAD = re.compile(r"GET/realtime[0-9]{13}")
@@ -297,7 +297,7 @@ async def test_no_rsa_key_passphrase_or_signature_anywhere(
     )  # no handlers: pickling reaches the signer
     objects: list[object] = [client, ws, quiet, quiet.get_ws_client(), options, options.signer]
     texts += [repr(o) for o in objects] + [str(o) for o in objects]
-    texts += [repr(vars(ws)), repr(vars(ws._connection)), repr(vars(options))]
+    texts += state_reprs(client) + state_reprs(options)
     for thing in objects[2:]:
         with pytest.raises(TypeError, match="RsaSigner cannot be pickled") as refused:
             pickle.dumps(thing)
