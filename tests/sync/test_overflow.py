@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-from bybit_wsapi import StreamOverflowError
+from bybit_wsapi import WS_KEY_MAP, StreamOverflowError
 from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, ServerThread
 from bybit_wsapi.sync import CallbackOverflowError, WebsocketClient
 from bybit_wsapi.sync.callbacks import CallbackThread
+
+from ..orders import create
 
 GUARD = 10.0
 """Seconds an awaited event may take before the test counts it as hung."""
@@ -35,9 +37,11 @@ def _barrier(ws: WebsocketClient) -> None:
 
 
 def _drained(ws: WebsocketClient) -> None:
-    """Block until the callback thread handled everything queued before now."""
+    """Block until the callback thread handled everything queued before now: a reply's
+    ``response`` event is queued behind it, and callbacks run in order."""
     done = threading.Event()
-    ws._callbacks.put("test", (lambda _payload: done.set(),), None)
+    ws.on("response", lambda _reply: done.set())
+    ws.send_ws_api_request(WS_KEY_MAP.v5_private_trade, "order.create", create("drain"))
     assert done.wait(GUARD)
 
 
