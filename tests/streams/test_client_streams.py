@@ -30,6 +30,8 @@ FAST: dict[str, Any] = {
     "request_timeout": 2.0,
     "connect_timeout": 2.0,
 }
+_BRIEF: dict[str, Any] = {"connect_timeout": 0.3}
+"""Where a first connect is expected to fail: it retries for all of ``connect_timeout``."""
 
 
 @pytest.fixture
@@ -311,7 +313,7 @@ async def test_refused_auth_fails_the_call_and_leaves_no_task(
 
 
 async def test_unreachable_host_fails_and_close_leaves_no_task() -> None:
-    ws = WebsocketClient(key="k", secret="s", base_url="ws://127.0.0.1:9", **FAST)
+    ws = WebsocketClient(key="k", secret="s", base_url="ws://127.0.0.1:9", **FAST | _BRIEF)
     with pytest.raises(SubscriptionError, match="no connection"):
         await ws.subscribe_v5("publicTrade.BTCUSDT", "linear")
     await ws.close()
