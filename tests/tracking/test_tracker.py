@@ -47,6 +47,21 @@ def test_push_before_ack_is_kept_and_merged() -> None:
     assert len(tracker) == 1
 
 
+def test_the_ack_of_a_resend_clears_the_absent_verdict() -> None:
+    """Proven absent, resent, acked, its push not here yet: it exists (wait must not fail)."""
+    tracker = OrderTracker()
+    tracker.on_error(unknown("a"))
+    tracker.mark_absent("a")
+    proven = tracker.get("a")
+    assert proven is not None and proven.absent
+    tracker.on_reply(ack("a"))  # the resend's ack
+    view = tracker.get("a")
+    assert view is not None and view.acked and not view.absent and view.status is None
+    tracker.mark_absent("a")  # a verdict landing after the ack changes nothing
+    after = tracker.get("a")
+    assert after is not None and not after.absent
+
+
 def test_terminal_status_never_goes_back_and_two_filled_are_one() -> None:
     tracker = OrderTracker()
     tracker.on_reply(ack("a"))

@@ -179,8 +179,7 @@ class OrderTracker:
         changed = False
         if op == "order.create" and not record.acked:
             record.acked, changed = True, True
-            record.failed = False
-            record.unknown = False  # the ack is proof: the order exists
+            record.failed = record.unknown = record.absent = False  # the ack proves it exists
         elif op != "order.create" and record.unsettled is not None:
             record.unsettled, changed = None, True  # a later amend or cancel went through
         self._book.index(record)
@@ -228,7 +227,7 @@ class OrderTracker:
     def mark_absent(self, order_link_id: str) -> None:
         """Reconciliation proved the order absent: no order exists (``reconcile`` calls it)."""
         record = self._book.find(order_link_id, "")
-        if record is not None and record.status is None and not record.fills:
+        if record is not None and record.status is None and not record.fills and not record.acked:
             record.unknown, record.failed, record.absent = False, True, True
             self._book.index(record)
             self._changed(record)
