@@ -14,7 +14,7 @@ from bybit_wsapi.rest import RestClient, RestHTTPError
 from bybit_wsapi.server import DEMO_API_KEY, LocalServer
 
 from .pushes import unknown
-from .test_reconcile import FakeRest, FakeTime, lost_create, rest, server, ws  # noqa: F401
+from .test_reconcile import FakeRest, FakeTime, lost_create
 
 pytestmark = pytest.mark.anyio
 
@@ -125,9 +125,9 @@ async def test_off_leaves_it_to_the_caller() -> None:
 
 
 async def test_a_create_dropped_after_apply_is_adopted(
-    server: LocalServer,  # noqa: F811
-    ws: WebsocketClient,  # noqa: F811
-    rest: RestClient,  # noqa: F811
+    server: LocalServer,
+    ws: WebsocketClient,
+    rest: RestClient,
 ) -> None:
     orders = await ws.track_orders(rest=rest, subscribe=False)  # no stream: REST alone
     await lost_create(server, ws, "drop_after_apply", "after")
@@ -137,9 +137,9 @@ async def test_a_create_dropped_after_apply_is_adopted(
 
 
 async def test_a_create_dropped_before_apply_is_proven_absent(
-    server: LocalServer,  # noqa: F811
-    ws: WebsocketClient,  # noqa: F811
-    rest: RestClient,  # noqa: F811
+    server: LocalServer,
+    ws: WebsocketClient,
+    rest: RestClient,
 ) -> None:
     orders = await ws.track_orders(rest=rest, subscribe=False, auto_deadline=0)
     await lost_create(server, ws, "drop_before_apply", "before")
@@ -149,9 +149,9 @@ async def test_a_create_dropped_before_apply_is_proven_absent(
 
 
 async def test_closing_the_client_ends_its_runs(
-    server: LocalServer,  # noqa: F811
-    ws: WebsocketClient,  # noqa: F811
-    rest: RestClient,  # noqa: F811
+    server: LocalServer,
+    ws: WebsocketClient,
+    rest: RestClient,
 ) -> None:
     server.rest.options.visibility_delay_ms = 3_600_000  # manual clock: never visible
     orders = await ws.track_orders(rest=rest, subscribe=False)

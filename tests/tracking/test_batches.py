@@ -14,7 +14,7 @@ from bybit_wsapi import (
 )
 from bybit_wsapi.orders import OrderTracker, OrderUnreachableError
 from bybit_wsapi.rest import RestClient
-from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
+from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer
 
 from ..orders import create
 from .pushes import ack, order, order_push
@@ -109,12 +109,6 @@ def test_a_lost_batch_leaves_every_item_unknown_and_reconcilable() -> None:
 
 
 # ---- on the local server ------------------------------------------------------------------
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[LocalServer]:
-    async with LocalServer(ServerConfig(rate_limit=False, manual_clock=True)) as running:
-        yield running
 
 
 @pytest.fixture

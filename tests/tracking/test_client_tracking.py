@@ -16,7 +16,7 @@ from bybit_wsapi import (
     WSAPIError,
 )
 from bybit_wsapi.orders import OrderUnreachableError
-from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
+from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer
 
 from ..orders import cancel, create
 
@@ -28,12 +28,6 @@ FAST: dict[str, Any] = {
     "request_timeout": 3.0,
     "connect_timeout": 3.0,
 }
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[LocalServer]:
-    async with LocalServer(ServerConfig(rate_limit=False, manual_clock=True)) as running:
-        yield running
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from bybit_wsapi.orders import (
     resend_if_proven_absent,
 )
 from bybit_wsapi.rest import RestAPIError, RestClient, RestHTTPError
-from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
+from bybit_wsapi.server import DEMO_API_KEY, LocalServer
 
 from ..orders import create
 from .pushes import order, unknown
@@ -118,33 +117,6 @@ async def test_reconcile_needs_what_to_look_for() -> None:
 
 
 # ---- on the local server ------------------------------------------------------------------
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[LocalServer]:
-    async with LocalServer(ServerConfig(rate_limit=False, manual_clock=True)) as running:
-        yield running
-
-
-@pytest.fixture
-async def ws(server: LocalServer) -> AsyncIterator[WebsocketClient]:
-    client = WebsocketClient(
-        key=DEMO_API_KEY,
-        secret=DEMO_API_SECRET,
-        base_url=server.base_url,
-        reconnect_initial_delay=0.01,
-        reconnect_max_delay=0.02,
-    )
-    await client.connect_ws_api()
-    yield client
-    await client.close()
-
-
-@pytest.fixture
-async def rest(server: LocalServer) -> AsyncIterator[RestClient]:
-    http = server.base_url.replace("ws://", "http://")
-    async with RestClient(key=DEMO_API_KEY, secret=DEMO_API_SECRET, base_url=http) as client:
-        yield client
 
 
 async def lost_create(server: LocalServer, ws: WebsocketClient, fault: str, link: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from bybit_wsapi import WS_KEY_MAP, WebsocketClient
 from bybit_wsapi.rest import RestClient
-from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
+from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer
 from bybit_wsapi.server.streams_hub import private_scope
 
 from ..orders import amend, cancel, create
@@ -47,26 +47,6 @@ class CountingRest(RestClient):
     async def get_executions(self, **params: Any) -> Any:
         self.counts["executions"] += 1
         return await super().get_executions(**params)
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[LocalServer]:
-    async with LocalServer(ServerConfig(rate_limit=False, manual_clock=True)) as running:
-        yield running
-
-
-@pytest.fixture
-async def ws(server: LocalServer) -> AsyncIterator[WebsocketClient]:
-    client = WebsocketClient(
-        key=DEMO_API_KEY,
-        secret=DEMO_API_SECRET,
-        base_url=server.base_url,
-        reconnect_initial_delay=0.01,
-        reconnect_max_delay=0.02,
-    )
-    await client.connect_ws_api()
-    yield client
-    await client.close()
 
 
 @pytest.fixture

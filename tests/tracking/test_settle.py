@@ -18,7 +18,7 @@ from bybit_wsapi.orders import (
     settle_change,
 )
 from bybit_wsapi.rest import RestClient
-from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer, ServerConfig
+from bybit_wsapi.server import DEMO_API_KEY, DEMO_API_SECRET, LocalServer
 
 from ..orders import amend, cancel, create
 from .pushes import order, order_push, params, unknown
@@ -138,12 +138,6 @@ async def test_reconcile_by_order_id_needs_a_known_link() -> None:
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[LocalServer]:
-    async with LocalServer(ServerConfig(rate_limit=False, manual_clock=True)) as running:
-        yield running
-
-
-@pytest.fixture
 async def ws(server: LocalServer) -> AsyncIterator[WebsocketClient]:
     client = WebsocketClient(
         key=DEMO_API_KEY,
@@ -154,13 +148,6 @@ async def ws(server: LocalServer) -> AsyncIterator[WebsocketClient]:
     )
     yield client
     await client.close()
-
-
-@pytest.fixture
-async def rest(server: LocalServer) -> AsyncIterator[RestClient]:
-    http = server.base_url.replace("ws://", "http://")
-    async with RestClient(key=DEMO_API_KEY, secret=DEMO_API_SECRET, base_url=http) as client:
-        yield client
 
 
 async def lost(server: LocalServer, ws: WebsocketClient, fault: str, op: Any, body: Any) -> None:
